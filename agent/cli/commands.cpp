@@ -1,0 +1,779 @@
+#include "agent/cli/commands.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "agent/bundle/reader.h"
+#include "agent/bundle/writer.h"
+#include "agent/crypto/ed25519.h"
+#include "agent/export/json.h"
+#include "agent/runner/runner.h"
+#include "collectors/registry.h"
+#include "collectors/system/host_identity.h"
+#include "platform/host.h"
+#include "platform/paths.h"
+#include "platform/sha256.h"
+
+namespace hozen::build {
+extern const char* const kVersion;
+extern const char* const kGitCommit;
+extern const char* const kBuildType;
+}  // namespace hozen::build
+
+namespace hozen::cli {
+namespace {
+
+namespace po = boost::program_options;
+using platform::escape_bytes;
+
+// ---- argument parsing ------------------------------------------------------------------------
+
+struct Parsed {
+  po::variables_map vm;
+  bool help = false;
+};
+
+// Parses args[1..]; prints a usage error and returns nullopt on bad input.
+std::optional<Parsed> parse(const std::vector<std::string>& args, const po::options_description& desc,
+                            const po::positional_options_description* pos, const char* usage) {
+  Parsed p;
+  try {
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    auto parser = po::command_line_parser(rest).options(desc);
+    if (pos != nullptr) {
+      parser.positional(*pos);
+    } else {
+      parser.positional(po::positional_options_description());
+    }
+    po::store(parser.run(), p.vm);
+    if (p.vm.count("help")) {
+      std::cout << usage << "\n" << desc << "\n";
+      p.help = true;
+      return p;
+    }
+    po::notify(p.vm);
+  } catch (const po::error& e) {
+    std::cerr << "hozen " << args[0] << ": " << e.what() << "\n"
+              << "usage: " << usage << "\n(see 'hozen " << args[0] << " --help')\n";
+    return std::nullopt;
+  }
+  return p;
+}
+
+std::vector<std::string> split_list(const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  for (const auto& s : in) {
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      std::size_t end = s.find(',', start);
+      if (end == std::string::npos) end = s.size();
+      if (end > start) out.push_back(s.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+std::string hex(std::string_view s) { return platform::to_hex(s); }
+
+// ---- signals ------------------------------------------------------------------------------------
+
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_signal(int) {
+  g_interrupted.store(true);
+  g_stop.store(true);
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  // A second signal kills at once (default action); the bundle then verifies up to its last
+  // checkpoint.
+  sa.sa_flags = SA_RESETHAND;
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(s, &sa, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+}
+
+std::string sanitize_for_filename(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.' || c == '_';
+    out += ok ? c : '_';
+  }
+  if (out.empty() || out[0] == '.') out.insert(0, "host");
+  return out.substr(0, 64);
+}
+
+const char* reason_name(v1::TrailerReason r) {
+  switch (r) {
+    case v1::COMPLETE: return "complete";
+    case v1::INTERRUPTED: return "interrupted";
+    case v1::OUTPUT_EXHAUSTED: return "output_exhausted";
+    case v1::DEADLINE: return "deadline";
+    default: return "unspecified";
+  }
+}
+
+}  // namespace
+
+// =================================================================================================
+// keygen
+
+int cmd_keygen(const std::vector<std::string>& args) {
+  const char* usage = "hozen keygen --out PREFIX";
+  po::options_description desc("keygen: writes PREFIX.key (Ed25519, PKCS#8 PEM, mode 0600) and "
+                               "PREFIX.pub; never overwrites");
+  desc.add_options()("help,h", "show this help")(
+      "out,o", po::value<std::string>()->required(), "path prefix of the key files");
+  auto p = parse(args, desc, nullptr, usage);
+  if (!p) return kExitUsage;
+  if (p->help) return kExitOk;
+  std::string prefix = p->vm["out"].as<std::string>();
+  std::string key_path = prefix + ".key", pub_path = prefix + ".pub";
+  for (const auto& path : {key_path, pub_path}) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) {
+      std::cerr << "hozen keygen: " << path << " exists; refusing to overwrite a key\n";
+      return kExitSetup;
+    }
+  }
+  auto key = crypto::SigningKey::generate();
+  if (!key) {
+    std::cerr << "hozen keygen: " << key.error().message() << "\n";
+    return kExitFailure;
+  }
+  if (auto r = key->write_private_pem(key_path); !r) {
+    std::cerr << "hozen keygen: " << r.error().message() << "\n";
+    return kExitSetup;
+  }
+  if (auto r = key->write_public_pem(pub_path); !r) {
+    std::cerr << "hozen keygen: " << r.error().message() << "\n";
+    ::unlink(key_path.c_str());
+    return kExitSetup;
+  }
+  std::cout << "private key: " << key_path << " (mode 0600; keep it off the suspect host)\n"
+            << "public key:  " << pub_path << "\n"
+            << "fingerprint: " << crypto::fingerprint(key->public_key()) << "\n";
+  return kExitOk;
+}
+
+// =================================================================================================
+// collect
+
+int cmd_collect(const std::vector<std::string>& args, const std::vector<std::string>& full_argv) {
+  const char* usage =
+      "hozen collect [--output FILE] [--signing-key KEY] [--case ID] [--examiner NAME]\n"
+      "              [--evidence-id ID] [--notes TEXT] [--only LIST] [--skip LIST] [--root DIR]";
+  po::options_description desc("collect: read-only snapshot of this host into a signed bundle");
+  // clang-format off
+  desc.add_options()
+    ("help,h", "show this help")
+    ("output,o", po::value<std::string>(), "bundle path (default: ./hozen-<host>-<UTC>.hozen); never overwritten")
+    ("signing-key,k", po::value<std::string>(), "Ed25519 private key (PEM) from 'hozen keygen'; default: a fresh per-run key")
+    ("case", po::value<std::string>()->default_value(""), "case id")
+    ("examiner", po::value<std::string>()->default_value(""), "examiner name")
+    ("evidence-id", po::value<std::string>()->default_value(""), "evidence item id")
+    ("notes", po::value<std::string>()->default_value(""), "free text notes")
+    ("only", po::value<std::vector<std::string>>()->composing(), "run only these collectors (comma list)")
+    ("skip", po::value<std::vector<std::string>>()->composing(), "do not run these collectors (comma list)")
+    ("root", po::value<std::string>(), "read host files under DIR (a mounted image); live-only collectors are skipped")
+    ("no-environ", "do not collect process environments")
+    ("deadline", po::value<double>()->default_value(0), "global deadline in seconds (0 = none)")
+    ("collector-deadline", po::value<double>()->default_value(0), "per-collector deadline in seconds (0 = none)")
+    ("quiet,q", "print only errors and the summary");
+#ifdef HOZEN_TEST_COLLECTORS
+  desc.add_options()
+    ("test-records", po::value<std::uint64_t>()->default_value(1000), "test_slow: records to emit")
+    ("test-interval-ms", po::value<std::uint32_t>()->default_value(10), "test_slow: pause between records")
+    ("test-record-bytes", po::value<std::uint32_t>()->default_value(256), "test_slow: payload size");
+#endif
+  // clang-format on
+  auto p = parse(args, desc, nullptr, usage);
+  if (!p) return kExitUsage;
+  if (p->help) return kExitOk;
+  const auto& vm = p->vm;
+  bool quiet = vm.count("quiet") > 0;
+  auto only = split_list(vm.count("only") ? vm["only"].as<std::vector<std::string>>()
+                                          : std::vector<std::string>{});
+  auto skip = split_list(vm.count("skip") ? vm["skip"].as<std::vector<std::string>>()
+                                          : std::vector<std::string>{});
+  double deadline_s = vm["deadline"].as<double>();
+  double per_collector_s = vm["collector-deadline"].as<double>();
+  if (deadline_s < 0 || per_collector_s < 0) {
+    std::cerr << "hozen collect: deadlines must not be negative\n";
+    return kExitUsage;
+  }
+
+  // Everything is validated before anything is created.
+  auto registry = collectors::make_registry();
+  std::string root = vm.count("root") ? vm["root"].as<std::string>() : std::string("/");
+  bool live_run = !vm.count("root");
+  auto plan = runner::plan_run(registry, only, skip, live_run);
+  if (!plan) {
+    std::cerr << "hozen collect: unknown collector '" << escape_bytes(plan.error().path)
+              << "' (see 'hozen collectors')\n";
+    return kExitUsage;
+  }
+  auto host_fs = platform::RootedFileSystem::open(root);
+  if (!host_fs) {
+    std::cerr << "hozen collect: --root: " << host_fs.error().message() << "\n";
+    return kExitSetup;
+  }
+  auto live_fs = platform::RootedFileSystem::open("/");
+  if (!live_fs) {
+    std::cerr << "hozen collect: " << live_fs.error().message() << "\n";
+    return kExitSetup;
+  }
+
+  std::optional<crypto::SigningKey> key;
+  bool ephemeral = !vm.count("signing-key");
+  if (ephemeral) {
+    auto k = crypto::SigningKey::generate();
+    if (!k) {
+      std::cerr << "hozen collect: " << k.error().message() << "\n";
+      return kExitFailure;
+    }
+    key.emplace(std::move(*k));
+  } else {
+    auto k = crypto::SigningKey::load_pem(vm["signing-key"].as<std::string>());
+    if (!k) {
+      std::cerr << "hozen collect: --signing-key: " << k.error().message() << "\n";
+      return kExitSetup;
+    }
+    key.emplace(std::move(*k));
+  }
+
+  collectors::Config config;
+  config.collect_environ = !vm.count("no-environ");
+#ifdef HOZEN_TEST_COLLECTORS
+  config.test_records = vm["test-records"].as<std::uint64_t>();
+  config.test_interval_ms = vm["test-interval-ms"].as<std::uint32_t>();
+  config.test_record_bytes = vm["test-record-bytes"].as<std::uint32_t>();
+#endif
+  collectors::Limits limits;
+
+  auto start_clocks = platform::read_clocks();
+  auto uname = platform::read_uname();
+  std::string output = vm.count("output")
+                           ? vm["output"].as<std::string>()
+                           : "hozen-" + sanitize_for_filename(uname.nodename) + "-" +
+                                 platform::format_compact_utc(start_clocks.realtime_ns) + ".hozen";
+
+  // The effective configuration, canonical: one "key=value" line per setting, sorted.
+  std::map<std::string, std::string> cfg;
+  cfg["collectors.only"] = [&] { std::string s; for (auto& o : only) s += (s.empty() ? "" : ",") + o; return s; }();
+  cfg["collectors.skip"] = [&] { std::string s; for (auto& o : skip) s += (s.empty() ? "" : ",") + o; return s; }();
+  cfg["collect_environ"] = config.collect_environ ? "true" : "false";
+  cfg["deadline_s"] = std::to_string(deadline_s);
+  cfg["collector_deadline_s"] = std::to_string(per_collector_s);
+  cfg["root"] = root;
+  cfg["limits.max_file_bytes"] = std::to_string(limits.max_file_bytes);
+  cfg["limits.max_records_per_collector"] = std::to_string(limits.max_records_per_collector);
+  cfg["output"] = output;
+  cfg["signing_key"] = ephemeral ? "per-run" : vm["signing-key"].as<std::string>();
+  std::string config_text;
+  for (auto& [k, v] : cfg) config_text += k + "=" + v + "\n";
+
+  v1::Header header;
+  header.set_ephemeral_key(ephemeral);
+  auto* tool = header.mutable_tool();
+  tool->set_name("hozen");
+  tool->set_version(build::kVersion);
+  tool->set_git_commit(build::kGitCommit);
+  tool->set_build_type(build::kBuildType);
+  if (auto self = platform::read_self_executable()) {
+    tool->set_executable_path(self->path);
+    if (self->sha256) tool->set_executable_sha256(*self->sha256);
+    tool->set_executable_size(self->size);
+    tool->set_statically_linked(self->statically_linked);
+  } else {
+    std::cerr << "hozen collect: warning: cannot hash own executable: " << self.error().message() << "\n";
+  }
+  auto* inv = header.mutable_invocation();
+  for (const auto& a : full_argv) inv->add_argv(a);
+  inv->set_config(config_text);
+  inv->set_config_sha256(platform::as_bytes(platform::Sha256::of(config_text)));
+  inv->set_case_id(vm["case"].as<std::string>());
+  inv->set_examiner(vm["examiner"].as<std::string>());
+  inv->set_evidence_id(vm["evidence-id"].as<std::string>());
+  inv->set_notes(vm["notes"].as<std::string>());
+  inv->set_mode("usb");
+  inv->set_root(live_run ? "" : root);
+  inv->set_pid(::getpid());
+  inv->set_output_path(output);
+  // The header describes the machine the collector ran on (always live).
+  *header.mutable_host() =
+      collectors::system::read_host_identity(**live_fs, live_fs->get(), nullptr, limits.max_file_bytes);
+  *header.mutable_clocks() = collectors::system::to_proto(start_clocks, "start");
+  auto creds = platform::read_credentials();
+  auto* c = header.mutable_credentials();
+  c->set_uid(creds.uid);
+  c->set_euid(creds.euid);
+  c->set_gid(creds.gid);
+  c->set_egid(creds.egid);
+  c->set_cap_effective(creds.cap_effective);
+  c->set_cap_permitted(creds.cap_permitted);
+  c->set_cap_inheritable(creds.cap_inheritable);
+  c->set_cap_bounding(creds.cap_bounding);
+  c->set_no_new_privs(creds.no_new_privs);
+
+  auto fd = bundle::create_output_file(output);
+  if (!fd) {
+    std::cerr << "hozen collect: cannot create the bundle: " << fd.error().message()
+              << (fd.error().err == EEXIST ? " (bundles are never overwritten)" : "") << "\n";
+    return kExitSetup;
+  }
+  std::string fp = crypto::fingerprint(key->public_key());
+  if (ephemeral) {
+    std::cerr << "hozen collect: signing with a per-run key, fingerprint\n    " << fp
+              << "\n  write it down: it identifies this bundle's signer (hozen verify --fingerprint)\n";
+  }
+  auto writer = bundle::BundleWriter::start(std::move(*fd), *key, header);
+  if (!writer) {
+    std::cerr << "hozen collect: cannot write the bundle header: " << writer.error().message() << "\n";
+    ::unlink(output.c_str());  // our own empty file: nothing of evidential value in it
+    return writer.error().kind == platform::ErrorKind::kNoSpace ? kExitOutputExhausted : kExitSetup;
+  }
+  install_signal_handlers();
+
+  collectors::PlatformFacts facts;
+  facts.clock_ticks = ::sysconf(_SC_CLK_TCK);
+  facts.page_size = ::sysconf(_SC_PAGESIZE);
+  facts.boot_time_utc_ns = start_clocks.realtime_ns - start_clocks.boottime_ns;
+  facts.boot_id = header.host().boot_id();
+
+  runner::RunSettings settings;
+  settings.host = host_fs->get();
+  settings.live = live_run ? live_fs->get() : nullptr;
+  settings.facts = facts;
+  settings.limits = limits;
+  settings.config = config;
+  std::int64_t t0 = platform::monotonic_ns();
+  settings.global_deadline_mono_ns =
+      deadline_s > 0 ? t0 + static_cast<std::int64_t>(deadline_s * 1e9) : 0;
+  settings.per_collector_ms = static_cast<std::int64_t>(per_collector_s * 1000);
+  settings.stop = &g_stop;
+  settings.interrupted = &g_interrupted;
+  settings.on_run_end = [&](const v1::CollectorRun& r) {
+    if (quiet) return;
+    double secs = static_cast<double>(r.end_monotonic_ns() - r.start_monotonic_ns()) / 1e9;
+    std::fprintf(stderr, "  %-16s %-9s %8llu records %7.2f s%s%s\n", r.collector().c_str(),
+                 runner::run_status_name(r.status()),
+                 static_cast<unsigned long long>(r.records_emitted()), secs,
+                 r.status_detail().empty() ? "" : "  ", escape_bytes(r.status_detail()).c_str());
+  };
+  if (!quiet) std::cerr << "hozen collect: writing " << escape_bytes(output) << "\n";
+
+  auto result = runner::run(*plan, settings, **writer);
+
+  bundle::FinishInfo info;
+  info.reason = result.reason;
+  info.runs = result.runs;
+  for (auto& [st, n] : result.item_counts) {
+    v1::StatusCount sc;
+    sc.set_status(static_cast<v1::ItemStatus>(st));
+    sc.set_count(n);
+    info.item_counts.push_back(sc);
+  }
+  info.clocks = collectors::system::to_proto(platform::read_clocks(), "end");
+  auto fin = (*writer)->finish(std::move(info));
+
+  if (fin.trailer_written && fin.reason == v1::COMPLETE) {
+    std::cout << "hozen: collection complete\n"
+              << "  bundle:     " << escape_bytes(output) << " (" << fin.total_bytes << " bytes, "
+              << fin.records_written << " records, " << fin.checkpoints << " checkpoints)\n"
+              << "  bundle id:  " << hex((*writer)->bundle_id()) << "\n"
+              << "  chain head: " << hex(fin.final_chain) << "\n"
+              << "  signed by:  " << fp << (ephemeral ? " (per-run key)" : "") << "\n"
+              << "  items:      ";
+    bool first = true;
+    for (auto& [st, n] : result.item_counts) {
+      std::cout << (first ? "" : ", ") << v1::ItemStatus_Name(static_cast<v1::ItemStatus>(st)) << " " << n;
+      first = false;
+    }
+    std::cout << (first ? "none" : "") << "; anomalies " << result.anomalies << "\n"
+              << "  check with: hozen verify " << escape_bytes(output) << "\n";
+    return kExitOk;
+  }
+  // Not complete: say what happened and what the bundle still proves. No digest, no "success".
+  std::cerr << "hozen collect: collection NOT complete: ";
+  int code = kExitFailure;
+  if (fin.reason == v1::OUTPUT_EXHAUSTED || !fin.trailer_written) {
+    std::cerr << "the output failed (" << (fin.error.empty() ? "unknown" : fin.error) << ")";
+    code = kExitOutputExhausted;
+  } else if (fin.reason == v1::INTERRUPTED) {
+    std::cerr << "interrupted by a signal";
+    code = kExitInterrupted;
+  } else if (fin.reason == v1::DEADLINE) {
+    std::cerr << "the global deadline expired";
+    code = kExitDeadline;
+  }
+  std::cerr << "\n  bundle: " << escape_bytes(output) << " — "
+            << (fin.trailer_written ? std::string("closed with trailer reason '") + reason_name(fin.reason) + "'"
+                                    : std::string("no trailer could be written; it verifies up to its last checkpoint"))
+            << "; " << fin.records_written << " records written, " << fin.records_dropped
+            << " dropped\n  check with: hozen verify " << escape_bytes(output) << "\n";
+  return code;
+}
+
+// =================================================================================================
+// verify and export share the verification pass
+
+namespace {
+
+struct VerifyArgs {
+  std::string file;
+  std::optional<std::string> key;          // raw public key
+  std::optional<std::string> fingerprint;  // "SHA256:<hex>"
+};
+
+int exit_code_for(const bundle::VerifyReport& rep) {
+  switch (rep.status) {
+    case bundle::VerifyStatus::kComplete:
+      return rep.reason == v1::COMPLETE ? kExitOk : kExitIncomplete;
+    case bundle::VerifyStatus::kVerifiedPrefix: return kExitPrefix;
+    case bundle::VerifyStatus::kBroken: return kExitBroken;
+    case bundle::VerifyStatus::kBadSignature: return kExitBadSignature;
+    case bundle::VerifyStatus::kUnknownKey: return kExitUnknownKey;
+    case bundle::VerifyStatus::kReadError: return kExitSetup;
+  }
+  return kExitFailure;
+}
+
+std::string result_line(const bundle::VerifyReport& rep) {
+  std::ostringstream o;
+  switch (rep.status) {
+    case bundle::VerifyStatus::kComplete:
+      o << "COMPLETE (collection " << reason_name(rep.reason) << ")";
+      break;
+    case bundle::VerifyStatus::kVerifiedPrefix:
+      o << "VERIFIED PREFIX: verified up to checkpoint " << rep.checkpoints;
+      if (rep.checkpoints > 0) o << " (frame " << rep.last_checkpoint_seq << ")";
+      o << ", " << rep.unsigned_bytes << " unsigned bytes after it (" << rep.detail << ")";
+      break;
+    case bundle::VerifyStatus::kBroken:
+      o << "BROKEN at offset " << rep.broken_offset << ": " << rep.detail;
+      break;
+    case bundle::VerifyStatus::kBadSignature:
+      o << "BAD SIGNATURE at offset " << rep.broken_offset << ": " << rep.detail;
+      break;
+    case bundle::VerifyStatus::kUnknownKey:
+      o << "UNKNOWN KEY: " << rep.detail;
+      break;
+    case bundle::VerifyStatus::kReadError:
+      o << "READ ERROR at offset " << rep.broken_offset << ": " << rep.detail;
+      break;
+  }
+  return o.str();
+}
+
+// Opens and verifies; `cb` sees the chunks. Returns nullopt (after printing) if the file can't be
+// opened.
+std::optional<bundle::VerifyReport> run_verify(const VerifyArgs& a, const char* cmd,
+                                               const bundle::VerifyCallbacks& cb) {
+  int fd = ::open(a.file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    std::cerr << "hozen " << cmd << ": " << platform::Error::from_errno(errno, "open", a.file).message() << "\n";
+    return std::nullopt;
+  }
+  platform::UniqueFd guard(fd);
+  bundle::FdSource src(fd);
+  bundle::VerifyOptions opts;
+  opts.expected_public_key = a.key;
+  opts.expected_fingerprint = a.fingerprint;
+  return bundle::verify_bundle(src, opts, cb);
+}
+
+std::optional<VerifyArgs> verify_args(const po::variables_map& vm, const char* cmd) {
+  VerifyArgs a;
+  a.file = vm["file"].as<std::string>();
+  if (vm.count("key")) {
+    auto k = crypto::load_public_key_pem(vm["key"].as<std::string>());
+    if (!k) {
+      std::cerr << "hozen " << cmd << ": --key: " << k.error().message() << "\n";
+      return std::nullopt;
+    }
+    a.key = *k;
+  }
+  if (vm.count("fingerprint")) {
+    std::string f = vm["fingerprint"].as<std::string>();
+    if (!f.starts_with("SHA256:")) f = "SHA256:" + f;
+    for (auto& ch : f) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    f.replace(0, 7, "SHA256:");
+    a.fingerprint = f;
+  }
+  return a;
+}
+
+std::string body_name(const v1::Record& r) {
+  const auto* oneof = r.GetDescriptor()->FindOneofByName("body");
+  const auto* f = r.GetReflection()->GetOneofFieldDescriptor(r, oneof);
+  return f != nullptr ? f->name() : "empty";
+}
+
+void print_header(const v1::Header& h) {
+  auto e = [](const std::string& s) { return escape_bytes(s); };
+  const auto& t = h.tool();
+  const auto& inv = h.invocation();
+  const auto& host = h.host();
+  std::cout << "bundle id:    " << hex(h.bundle_id()) << "\n"
+            << "signer:       " << crypto::fingerprint(h.signer_public_key())
+            << (h.ephemeral_key() ? " (per-run key)" : "") << "\n"
+            << "tool:         " << e(t.name()) << " " << e(t.version()) << " commit " << e(t.git_commit())
+            << " (" << e(t.build_type()) << (t.statically_linked() ? ", static" : ", dynamic") << ")\n"
+            << "tool sha256:  " << (t.executable_sha256().empty() ? "(not recorded)" : hex(t.executable_sha256()))
+            << "  " << e(t.executable_path()) << "\n"
+            << "argv:        ";
+  for (const auto& a : inv.argv()) std::cout << " '" << e(a) << "'";
+  std::cout << "\nconfig sha256: " << hex(inv.config_sha256()) << "\n"
+            << "case:         " << e(inv.case_id()) << "\n"
+            << "examiner:     " << e(inv.examiner()) << "\n"
+            << "evidence id:  " << e(inv.evidence_id()) << "\n"
+            << "notes:        " << e(inv.notes()) << "\n"
+            << "mode:         " << e(inv.mode()) << (inv.root().empty() ? "" : ", root " + e(inv.root()))
+            << ", pid " << inv.pid() << "\n"
+            << "host:         " << e(host.hostname()) << "  machine-id " << e(host.machine_id())
+            << "  boot-id " << e(host.boot_id()) << "\n"
+            << "kernel:       " << e(host.kernel_name()) << " " << e(host.kernel_release()) << " "
+            << e(host.kernel_version()) << " " << e(host.machine()) << "\n";
+  for (const auto& i : host.interfaces()) {
+    std::cout << "interface:    " << e(i.name()) << " mac " << hex(i.mac());
+    for (const auto& a : i.addresses()) std::cout << " " << e(a);
+    std::cout << "\n";
+  }
+  std::cout << "time zone:    TZ=" << e(host.tz_env()) << " localtime->" << e(host.localtime_target())
+            << " timezone=" << e(host.timezone_file()) << "\n";
+  const auto& c = h.clocks();
+  std::cout << "started:      " << platform::format_rfc3339_ns(c.realtime_ns()) << " (monotonic "
+            << c.monotonic_ns() << " ns, boottime " << c.boottime_ns() << " ns, ntp "
+            << (c.ntp_synchronized() ? "synchronized" : "NOT synchronized") << ")\n";
+  const auto& cr = h.credentials();
+  char caps[64];
+  std::snprintf(caps, sizeof caps, "%016llx", static_cast<unsigned long long>(cr.cap_effective()));
+  std::cout << "credentials:  uid " << cr.uid() << " euid " << cr.euid() << " gid " << cr.gid()
+            << " egid " << cr.egid() << " CapEff " << caps << "\n";
+}
+
+}  // namespace
+
+int cmd_verify(const std::vector<std::string>& args) {
+  const char* usage = "hozen verify FILE [--key PUB] [--fingerprint SHA256:HEX]";
+  po::options_description desc("verify: check chain and signatures, print provenance");
+  desc.add_options()("help,h", "show this help")(
+      "file", po::value<std::string>()->required(), "bundle to verify")(
+      "key", po::value<std::string>(), "expected signer public key (PEM from 'hozen keygen')")(
+      "fingerprint", po::value<std::string>(), "expected signer fingerprint (as printed by collect)")(
+      "quiet,q", "print only the result line");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  auto p = parse(args, desc, &pos, usage);
+  if (!p) return kExitUsage;
+  if (p->help) return kExitOk;
+  auto a = verify_args(p->vm, "verify");
+  if (!a) return kExitSetup;
+
+  std::map<std::string, std::uint64_t> verified_types;
+  std::uint64_t unverified_records = 0;
+  std::vector<v1::CollectorRun> runs_from_records;
+  bundle::VerifyCallbacks cb;
+  cb.on_verified_chunk = [&](std::string_view chunk) {
+    bundle::for_each_record(chunk, [&](const v1::Record& r) {
+      verified_types[body_name(r)]++;
+      if (r.has_collector_run()) runs_from_records.push_back(r.collector_run());
+    });
+  };
+  cb.on_unverified_chunk = [&](std::string_view chunk) {
+    bundle::for_each_record(chunk, [&](const v1::Record&) { ++unverified_records; });
+  };
+  auto rep = run_verify(*a, "verify", cb);
+  if (!rep) return kExitSetup;
+  bool quiet = p->vm.count("quiet") > 0;
+  if (!quiet) {
+    std::cout << "file:         " << escape_bytes(a->file) << " (" << rep->total_bytes << " bytes, "
+              << rep->frames << " frames, " << rep->checkpoints << " checkpoints)\n";
+    if (rep->header) {
+      print_header(*rep->header);
+      if (!a->key && !a->fingerprint) {
+        std::cout << "key pinning:  none (the signature is checked against the key in the header; "
+                     "pass --key or --fingerprint to check who signed)\n";
+      } else if (rep->status != bundle::VerifyStatus::kUnknownKey) {
+        std::cout << "key pinning:  signer matches the expected key\n";
+      }
+    }
+    const auto& runs = rep->trailer ? std::vector<v1::CollectorRun>(rep->trailer->collector_runs().begin(),
+                                                                     rep->trailer->collector_runs().end())
+                                    : runs_from_records;
+    for (const auto& r : runs) {
+      double secs = static_cast<double>(r.end_monotonic_ns() - r.start_monotonic_ns()) / 1e9;
+      std::cout << "collector:    " << std::left;
+      std::printf("%-16s %-9s %8llu records %6llu anomalies %7.2f s  %s\n", escape_bytes(r.collector()).c_str(),
+                  runner::run_status_name(r.status()),
+                  static_cast<unsigned long long>(r.records_emitted()),
+                  static_cast<unsigned long long>(r.anomalies()), secs,
+                  escape_bytes(r.status_detail()).c_str());
+      std::fflush(stdout);
+    }
+    if (rep->trailer) {
+      std::cout << "ended:        " << platform::format_rfc3339_ns(rep->trailer->end_utc_ns())
+                << "; records " << rep->trailer->record_count() << ", dropped "
+                << rep->trailer->records_dropped() << "\n";
+      std::cout << "items:       ";
+      for (const auto& sc : rep->trailer->item_counts()) {
+        std::cout << " " << v1::ItemStatus_Name(sc.status()) << "=" << sc.count();
+      }
+      std::cout << "\n";
+    }
+    std::cout << "records:     ";
+    for (auto& [t, n] : verified_types) std::cout << " " << t << "=" << n;
+    std::cout << "  (verified)";
+    if (unverified_records > 0) std::cout << "; " << unverified_records << " unverified";
+    std::cout << "\n";
+  }
+  std::cout << "result:       " << result_line(*rep) << "\n";
+  return exit_code_for(*rep);
+}
+
+// =================================================================================================
+// export
+
+int cmd_export(const std::vector<std::string>& args) {
+  const char* usage = "hozen export FILE --format jsonl [--type T] [--include-unverified]";
+  po::options_description desc("export: records as JSON Lines on stdout (docs/FORMAT.md §Export)");
+  desc.add_options()("help,h", "show this help")(
+      "file", po::value<std::string>()->required(), "bundle")(
+      "format", po::value<std::string>()->default_value("jsonl"), "jsonl (others: later)")(
+      "type", po::value<std::vector<std::string>>()->composing(),
+      "only these record types (comma list: header, trailer, system_info, mount, ...)")(
+      "include-unverified", "also export records not covered by a signature (marked verified=false)")(
+      "key", po::value<std::string>(), "expected signer public key (PEM)")(
+      "fingerprint", po::value<std::string>(), "expected signer fingerprint");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  auto p = parse(args, desc, &pos, usage);
+  if (!p) return kExitUsage;
+  if (p->help) return kExitOk;
+  if (p->vm["format"].as<std::string>() != "jsonl") {
+    std::cerr << "hozen export: unsupported --format '" << escape_bytes(p->vm["format"].as<std::string>())
+              << "' (supported: jsonl)\n";
+    return kExitUsage;
+  }
+  auto a = verify_args(p->vm, "export");
+  if (!a) return kExitSetup;
+  auto types_v = split_list(p->vm.count("type") ? p->vm["type"].as<std::vector<std::string>>()
+                                                : std::vector<std::string>{});
+  std::set<std::string> types(types_v.begin(), types_v.end());
+  bool include_unverified = p->vm.count("include-unverified") > 0;
+  auto wanted = [&](const std::string& t) { return types.empty() || types.count(t) > 0; };
+
+  std::string line;
+  auto write_line = [&] {
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    line.clear();
+  };
+  auto emit_record = [&](const v1::Record& r, bool verified) {
+    std::string t = body_name(r);
+    if (!wanted(t)) return;
+    line = "{";
+    bool first = true;
+    line += "\"type\":";
+    exporter::append_json_string(line, t);
+    line += verified ? ",\"verified\":true" : ",\"verified\":false";
+    first = false;
+    v1::Record meta = r;
+    meta.clear_body();
+    exporter::append_fields(line, meta, &first);
+    const auto* oneof = r.GetDescriptor()->FindOneofByName("body");
+    if (const auto* f = r.GetReflection()->GetOneofFieldDescriptor(r, oneof)) {
+      exporter::append_fields(line, r.GetReflection()->GetMessage(r, f), &first);
+    }
+    line += '}';
+    write_line();
+  };
+  std::uint64_t skipped_records = 0, skipped_chunks = 0, malformed_chunks = 0;
+  bundle::VerifyCallbacks cb;
+  cb.on_header = [&](const v1::Header& h) {
+    if (!wanted("header")) return;
+    line = "{\"type\":\"header\",\"verified\":true";
+    bool first = false;
+    exporter::append_fields(line, h, &first);
+    line += '}';
+    write_line();
+  };
+  cb.on_verified_chunk = [&](std::string_view chunk) {
+    if (!bundle::for_each_record(chunk, [&](const v1::Record& r) { emit_record(r, true); })) {
+      ++malformed_chunks;
+    }
+  };
+  cb.on_unverified_chunk = [&](std::string_view chunk) {
+    ++skipped_chunks;
+    bundle::for_each_record(chunk, [&](const v1::Record& r) {
+      if (include_unverified) {
+        emit_record(r, false);
+      } else {
+        ++skipped_records;
+      }
+    });
+  };
+  auto rep = run_verify(*a, "export", cb);
+  if (!rep) return kExitSetup;
+  if (rep->trailer && wanted("trailer")) {
+    line = "{\"type\":\"trailer\",\"verified\":true";
+    bool first = false;
+    exporter::append_fields(line, *rep->trailer, &first);
+    line += '}';
+    write_line();
+  }
+  std::fflush(stdout);
+  if (rep->status != bundle::VerifyStatus::kComplete || skipped_records > 0 || malformed_chunks > 0) {
+    std::cerr << "hozen export: " << result_line(*rep) << "\n";
+  }
+  if (skipped_records > 0) {
+    std::cerr << "hozen export: left out " << skipped_records << " unverified records in "
+              << skipped_chunks << " chunks (not covered by a valid signature; "
+              << "--include-unverified exports them marked verified=false)\n";
+  }
+  if (malformed_chunks > 0) {
+    std::cerr << "hozen export: " << malformed_chunks << " verified chunks held undecodable records\n";
+  }
+  return exit_code_for(*rep);
+}
+
+// =================================================================================================
+// collectors
+
+int cmd_collectors(const std::vector<std::string>& args) {
+  po::options_description desc("collectors: list the collectors in run order");
+  desc.add_options()("help,h", "show this help");
+  auto p = parse(args, desc, nullptr, "hozen collectors");
+  if (!p) return kExitUsage;
+  if (p->help) return kExitOk;
+  auto reg = collectors::make_registry();
+  std::uint32_t n = 0;
+  for (const auto& c : reg) {
+    std::cout << n++ << ". " << c->id() << (c->default_enabled() ? "" : " [not run by default]")
+              << (c->live_only() ? " [live only]" : "") << "\n   " << c->description() << "\n";
+    auto in = c->inputs();
+    if (!in.empty()) {
+      std::cout << "   inputs:";
+      for (auto i : in) std::cout << " " << i;
+      std::cout << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace hozen::cli

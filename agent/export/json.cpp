@@ -1,0 +1,218 @@
+#include "agent/export/json.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/reflection.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "hozen/v1/options.pb.h"
+#include "platform/host.h"
+#include "platform/sha256.h"
+
+namespace hozen::exporter {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+v1::Display display_of(const FieldDescriptor* f) { return f->options().GetExtension(v1::display); }
+
+void append_scalar(std::string& out, const Message& m, const Reflection* r,
+                   const FieldDescriptor* f, int index) {
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      out += std::to_string(rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_INT64: {
+      std::int64_t v = rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f);
+      if (display_of(f) == v1::DISPLAY_UTC_NS) {
+        append_json_string(out, platform::format_rfc3339_ns(v));
+      } else {
+        out += std::to_string(v);
+      }
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_UINT32:
+      out += std::to_string(rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      out += std::to_string(rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+    case FieldDescriptor::CPPTYPE_FLOAT: {
+      double v = f->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE
+                     ? (rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f))
+                     : (rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f));
+      if (!std::isfinite(v)) {
+        out += "null";
+      } else {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.17g", v);
+        out += buf;
+      }
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_BOOL:
+      out += (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false";
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      const auto* e = rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f);
+      append_json_string(out, e->name());
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      out += to_json(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_STRING:
+      break;  // handled by the caller
+  }
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  while (i < s.size()) {
+    unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    std::uint32_t cp;
+    if ((c & 0xe0) == 0xc0) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;  // sequence runs past the end
+    for (std::size_t k = 1; k <= n; ++k) {
+      if ((p[i + k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and values past U+10FFFF are invalid (RFC 3629).
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+std::string base64(std::string_view in) {
+  static constexpr char kAlpha[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  for (; i + 3 <= in.size(); i += 3) {
+    std::uint32_t v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
+    out += kAlpha[(v >> 18) & 63];
+    out += kAlpha[(v >> 12) & 63];
+    out += kAlpha[(v >> 6) & 63];
+    out += kAlpha[v & 63];
+  }
+  if (i < in.size()) {
+    std::uint32_t v = p[i] << 16;
+    if (i + 1 < in.size()) v |= p[i + 1] << 8;
+    out += kAlpha[(v >> 18) & 63];
+    out += kAlpha[(v >> 12) & 63];
+    out += i + 1 < in.size() ? kAlpha[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void append_fields(std::string& out, const Message& m, bool* first) {
+  const Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);  // declaration (field number) order, set fields only
+  for (const FieldDescriptor* f : fields) {
+    std::string key = f->name();
+    auto sep = [&] {
+      if (!*first) out += ',';
+      *first = false;
+    };
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      const bool hex = display_of(f) == v1::DISPLAY_HEX;
+      std::vector<std::string> values;
+      if (f->is_repeated()) {
+        for (int i = 0; i < r->FieldSize(m, f); ++i) values.push_back(r->GetRepeatedString(m, f, i));
+      } else {
+        values.push_back(r->GetString(m, f));
+      }
+      bool text = !hex;
+      for (const auto& v : values) text = text && is_valid_utf8(v);
+      if (!hex && !text) key += "_b64";
+      sep();
+      append_json_string(out, key);
+      out += ':';
+      if (f->is_repeated()) out += '[';
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) out += ',';
+        append_json_string(out, hex ? platform::to_hex(values[i]) : text ? values[i] : base64(values[i]));
+      }
+      if (f->is_repeated()) out += ']';
+      continue;
+    }
+    sep();
+    append_json_string(out, key);
+    out += ':';
+    if (f->is_repeated()) {
+      out += '[';
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        if (i > 0) out += ',';
+        append_scalar(out, m, r, f, i);
+      }
+      out += ']';
+    } else {
+      append_scalar(out, m, r, f, 0);
+    }
+  }
+}
+
+std::string to_json(const Message& m) {
+  std::string out = "{";
+  bool first = true;
+  append_fields(out, m, &first);
+  out += '}';
+  return out;
+}
+
+}  // namespace hozen::exporter

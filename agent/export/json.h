@@ -1,0 +1,28 @@
+// JSON rendering of bundle messages (JSON Lines export, docs/FORMAT.md §Export).
+//
+// Rules: fields appear in declaration order, only when set (proto3 defaults are omitted); enums
+// by name; int64 fields marked DISPLAY_UTC_NS as RFC 3339 UTC strings with nanoseconds; bytes
+// marked DISPLAY_HEX as lowercase hex; other bytes as a JSON string when they are valid UTF-8,
+// otherwise under the key "<name>_b64" as standard base64 (for a repeated field, the whole list
+// moves to "<name>_b64" if any element is not valid UTF-8). Lossless either way.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+
+namespace hozen::exporter {
+
+// Appends the fields of `msg` to an open JSON object in `out` (no braces), each preceded by ","
+// unless `*first` (which it clears).
+void append_fields(std::string& out, const google::protobuf::Message& msg, bool* first);
+
+// {"field": ...} for a whole message.
+std::string to_json(const google::protobuf::Message& msg);
+
+void append_json_string(std::string& out, std::string_view utf8);
+bool is_valid_utf8(std::string_view s);
+std::string base64(std::string_view bytes);
+
+}  // namespace hozen::exporter

@@ -1,0 +1,114 @@
+// The collector framework: what a collector is, what it gets (Context) and where it puts its
+// results (Sink). Collectors depend on platform/ and proto/ only.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hozen/v1/record.pb.h"
+#include "platform/error.h"
+#include "platform/fs.h"
+
+namespace hozen::collectors {
+
+// Facts about the live system, read once by the runner and injected so tests are deterministic.
+struct PlatformFacts {
+  std::int64_t clock_ticks = 100;  // sysconf(_SC_CLK_TCK)
+  std::int64_t page_size = 4096;
+  std::int64_t boot_time_utc_ns = 0;  // realtime - boottime at the start of the run
+  std::string boot_id;
+};
+
+struct Limits {
+  std::size_t max_file_bytes = 4u << 20;    // per parsed file read
+  std::size_t max_anomaly_raw_bytes = 4096;  // bytes of an offending line kept in an anomaly
+  std::size_t max_dir_entries = 1u << 20;
+  std::uint64_t max_records_per_collector = 10'000'000;
+};
+
+// Typed configuration shared by the collectors (validated by the CLI before the run).
+struct Config {
+  bool collect_environ = true;
+  // test_slow collector: how many records, how far apart (test builds only)
+  std::uint64_t test_records = 1000;
+  std::uint32_t test_interval_ms = 10;
+  std::uint32_t test_record_bytes = 256;
+};
+
+class Context {
+ public:
+  Context(const platform::FileSystem& host, const platform::FileSystem* live, PlatformFacts facts,
+          Limits limits, Config config, const std::atomic<bool>& stop, std::int64_t deadline_mono_ns)
+      : host_(host), live_(live), facts_(std::move(facts)), limits_(limits),
+        config_(std::move(config)), stop_(stop), deadline_mono_ns_(deadline_mono_ns) {}
+
+  // Host files: "/" on a live host, the image with --root, a fixture in tests.
+  const platform::FileSystem& host() const { return host_; }
+  // The running kernel's /proc and /sys; null when collecting from --root (no live system).
+  const platform::FileSystem* live() const { return live_; }
+  const PlatformFacts& facts() const { return facts_; }
+  const Limits& limits() const { return limits_; }
+  const Config& config() const { return config_; }
+
+  // True once the collector must wrap up: cancelled (signal, output exhausted) or past deadline.
+  // Collectors check this in every loop.
+  bool should_stop() const;
+  std::int64_t deadline_mono_ns() const { return deadline_mono_ns_; }
+
+ private:
+  const platform::FileSystem& host_;
+  const platform::FileSystem* live_;
+  PlatformFacts facts_;
+  Limits limits_;
+  Config config_;
+  const std::atomic<bool>& stop_;
+  std::int64_t deadline_mono_ns_;
+};
+
+// Where a collector's results go. Implementations count everything and enforce limits.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // Emits one record (the body must be set). Returns false when the collector must stop
+  // (output exhausted, cancelled, record limit); the record may have been dropped.
+  virtual bool emit(v1::Record&& record) = 0;
+  // Something odd in host data (malformed line...): a record, never only a log line.
+  virtual bool anomaly(std::string_view kind, std::string_view path, std::uint64_t line,
+                       std::string_view detail, std::string_view raw) = 0;
+  // An attempted item failed; its status is derived from the error's kind.
+  virtual bool item_error(std::string_view item, const platform::Error& error) = 0;
+  // Counts an attempted item by status (ITEM_OK, ITEM_TRUNCATED, ...).
+  virtual void item(v1::ItemStatus status) = 0;
+};
+
+struct Outcome {
+  v1::RunStatus status = v1::RUN_OK;
+  std::string detail;
+};
+
+class Collector {
+ public:
+  virtual ~Collector() = default;
+  // Stable snake_case id (used by --only/--skip and in records).
+  virtual std::string_view id() const = 0;
+  virtual std::string_view description() const = 0;
+  // Host paths the collector may read: exact paths, or prefixes ending in '/' (a directory tree)
+  // or "/*" (entries of a directory). Tests check every access against these.
+  virtual std::vector<std::string_view> inputs() const = 0;
+  // Needs the live kernel (/proc, sockets...); skipped with --root.
+  virtual bool live_only() const { return false; }
+  // Runs in a default collection (test collectors say no).
+  virtual bool default_enabled() const { return true; }
+  virtual Outcome collect(const Context& ctx, Sink& sink) noexcept = 0;
+};
+
+// Maps an error kind to the item status it counts as.
+v1::ItemStatus status_for(const platform::Error& e);
+
+// True iff `host_path` is covered by one of `inputs` (see Collector::inputs).
+bool input_allowed(std::string_view host_path, const std::vector<std::string_view>& inputs);
+
+}  // namespace hozen::collectors

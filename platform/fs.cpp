@@ -1,0 +1,199 @@
+#include "platform/fs.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace hozen::platform {
+namespace {
+
+constexpr int kBaseFlags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+
+// openat2 has no glibc wrapper in Debian 12.
+int sys_openat2(int dirfd, const char* path, std::uint64_t flags, std::uint64_t resolve) {
+  struct open_how how {};
+  how.flags = flags;
+  how.resolve = resolve;
+  return static_cast<int>(::syscall(SYS_openat2, dirfd, path, &how, sizeof how));
+}
+
+// "/etc/x" -> "etc/x"; "/" -> ".". Host paths must be absolute.
+Result<std::string> relative(std::string_view host_path) {
+  if (host_path.empty() || host_path.front() != '/') {
+    return std::unexpected(Error::make(ErrorKind::kInvalidArgument, "resolve", host_path,
+                                       "host path must be absolute"));
+  }
+  if (host_path.find('\0') != std::string_view::npos) {
+    return std::unexpected(
+        Error::make(ErrorKind::kInvalidArgument, "resolve", host_path, "NUL in path"));
+  }
+  std::size_t i = host_path.find_first_not_of('/');
+  if (i == std::string_view::npos) return std::string(".");
+  return std::string(host_path.substr(i));
+}
+
+bool g_openat2_missing = false;  // set once if the kernel says ENOSYS; benign race
+
+}  // namespace
+
+Result<std::unique_ptr<RootedFileSystem>> RootedFileSystem::open(const std::string& root_dir) {
+  int fd = ::open(root_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return std::unexpected(Error::from_errno(errno, "open root", root_dir));
+  return std::unique_ptr<RootedFileSystem>(new RootedFileSystem(UniqueFd(fd), root_dir));
+}
+
+Result<UniqueFd> RootedFileSystem::open_at_root(std::string_view host_path, int extra_flags,
+                                                bool follow_final, bool* noatime_refused) const {
+  auto rel = relative(host_path);
+  if (!rel) return std::unexpected(rel.error());
+  int flags = kBaseFlags | extra_flags | (follow_final ? 0 : O_NOFOLLOW);
+  auto attempt = [&](int f) -> int {
+    if (!g_openat2_missing) {
+      int fd = sys_openat2(root_fd_.get(), rel->c_str(), static_cast<std::uint64_t>(f),
+                           RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+      if (fd >= 0 || errno != ENOSYS) return fd;
+      g_openat2_missing = true;
+    }
+    if (root_ != "/") {
+      errno = ENOSYS;  // without openat2 a symlink could escape a non-/ root: refuse
+      return -1;
+    }
+    return ::openat(root_fd_.get(), rel->c_str(), f);
+  };
+  int fd = attempt(flags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) {
+    // O_NOATIME needs ownership or CAP_FOWNER (open(2)); fall back and say so.
+    fd = attempt(flags);
+    if (fd >= 0 && noatime_refused != nullptr) *noatime_refused = true;
+  }
+  if (fd < 0) return std::unexpected(Error::from_errno(errno, "openat2", host_path));
+  return UniqueFd(fd);
+}
+
+Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated) {
+  std::string out;
+  *truncated = false;
+  std::size_t chunk = 16 * 1024;
+  for (;;) {
+    if (out.size() >= cap) {
+      // One more byte tells "exactly cap" from "more than cap".
+      char probe;
+      ssize_t n;
+      do n = ::read(fd, &probe, 1);
+      while (n < 0 && errno == EINTR);
+      if (n < 0) return std::unexpected(Error::from_errno(errno, "read"));
+      *truncated = n > 0;
+      return out;
+    }
+    std::size_t want = std::min(chunk, cap - out.size());
+    std::size_t old = out.size();
+    out.resize(old + want);
+    ssize_t n;
+    do n = ::read(fd, out.data() + old, want);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      int e = errno;
+      out.resize(old);
+      return std::unexpected(Error::from_errno(e, "read"));
+    }
+    out.resize(old + static_cast<std::size_t>(n));
+    if (n == 0) return out;
+    if (chunk < 1024 * 1024) chunk *= 2;
+  }
+}
+
+Result<FileContent> RootedFileSystem::read_file(std::string_view host_path,
+                                                std::size_t cap) const {
+  FileContent content;
+  auto fd = open_at_root(host_path, 0, true, &content.atime_may_have_changed);
+  if (!fd) return std::unexpected(fd.error());
+  if (::fstat(fd->get(), &content.st) != 0) {
+    return std::unexpected(Error::from_errno(errno, "fstat", host_path));
+  }
+  if (!S_ISREG(content.st.st_mode)) {
+    return std::unexpected(
+        Error::make(ErrorKind::kNotRegular, "read", host_path, "not a regular file"));
+  }
+  auto bytes = read_capped(fd->get(), cap, &content.truncated);
+  if (!bytes) {
+    Error e = bytes.error();
+    e.path = host_path;
+    return std::unexpected(e);
+  }
+  content.bytes = std::move(*bytes);
+  return content;
+}
+
+Result<std::string> RootedFileSystem::read_link(std::string_view host_path) const {
+  auto fd = open_at_root(host_path, O_PATH, false, nullptr);
+  if (!fd) return std::unexpected(fd.error());
+  std::string buf(256, '\0');
+  for (;;) {
+    ssize_t n = ::readlinkat(fd->get(), "", buf.data(), buf.size());
+    if (n < 0) {
+      int e = errno;
+      if (e == ENOENT) e = EINVAL;  // empty path on a non-link: not a symlink
+      return std::unexpected(Error::from_errno(e, "readlinkat", host_path));
+    }
+    if (static_cast<std::size_t>(n) < buf.size()) {
+      buf.resize(static_cast<std::size_t>(n));
+      return buf;
+    }
+    if (buf.size() >= 1 << 16) {
+      return std::unexpected(Error::make(ErrorKind::kLimit, "readlinkat", host_path, "too long"));
+    }
+    buf.resize(buf.size() * 4);
+  }
+}
+
+Result<struct stat> RootedFileSystem::lstat(std::string_view host_path) const {
+  auto fd = open_at_root(host_path, O_PATH, false, nullptr);
+  if (!fd) return std::unexpected(fd.error());
+  struct stat st {};
+  if (::fstatat(fd->get(), "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0) {
+    return std::unexpected(Error::from_errno(errno, "fstatat", host_path));
+  }
+  return st;
+}
+
+Result<std::vector<DirEntry>> RootedFileSystem::list_dir(std::string_view host_path,
+                                                         std::size_t max_entries) const {
+  bool refused = false;
+  auto fd = open_at_root(host_path, O_DIRECTORY, true, &refused);
+  if (!fd) return std::unexpected(fd.error());
+  DIR* dir = ::fdopendir(fd->get());
+  if (dir == nullptr) return std::unexpected(Error::from_errno(errno, "fdopendir", host_path));
+  fd->release();
+  std::vector<DirEntry> out;
+  for (;;) {
+    errno = 0;
+    struct dirent* de = ::readdir(dir);
+    if (de == nullptr) {
+      int e = errno;
+      ::closedir(dir);
+      if (e != 0) return std::unexpected(Error::from_errno(e, "readdir", host_path));
+      return out;
+    }
+    if (std::strcmp(de->d_name, ".") == 0 || std::strcmp(de->d_name, "..") == 0) continue;
+    if (out.size() >= max_entries) {
+      ::closedir(dir);
+      return std::unexpected(Error::make(ErrorKind::kLimit, "readdir", host_path,
+                                         "more entries than the cap"));
+    }
+    out.push_back(DirEntry{de->d_name, de->d_type});
+  }
+}
+
+std::string join_path(std::string_view dir, std::string_view name) {
+  std::string out(dir);
+  if (out.empty() || out.back() != '/') out += '/';
+  out += name;
+  return out;
+}
+
+}  // namespace hozen::platform

@@ -1,0 +1,92 @@
+// The rooted filesystem: every host path is resolved inside a root directory fd.
+//
+// Collectors never open host paths themselves. They name absolute *host* paths ("/etc/os-release")
+// and a FileSystem resolves them inside its root: "/" on a live host, a mounted image with
+// --root, a fixture in tests. Records therefore always carry host paths.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/error.h"
+#include "platform/unique_fd.h"
+
+namespace hozen::platform {
+
+struct FileContent {
+  std::string bytes;        // exactly the bytes read (at most the cap)
+  bool truncated = false;   // the file had more bytes than the cap
+  bool atime_may_have_changed = false;  // O_NOATIME was refused (EPERM) and we read without it
+  struct stat st {};        // fstat of the opened fd, before reading
+};
+
+struct DirEntry {
+  std::string name;   // raw bytes
+  unsigned char type;  // DT_* from getdents (DT_UNKNOWN possible)
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  // Reads a regular file at `host_path` (absolute), at most `cap` bytes.
+  // Symlinks are followed only inside the root; magic links (/proc/<pid>/exe...) never.
+  // Opens with O_RDONLY|O_NONBLOCK|O_NOCTTY|O_CLOEXEC|O_NOATIME (retrying without O_NOATIME on
+  // EPERM, flagged). Never reads anything but S_ISREG (kNotRegular). Never sizes buffers from
+  // st_size (procfs reports 0). Errors: kNotFound, kDenied, kNotRegular, kIo, kUnsupported.
+  // Thread-safe.
+  [[nodiscard]] virtual Result<FileContent> read_file(std::string_view host_path,
+                                                      std::size_t cap) const = 0;
+
+  // Target bytes of a symlink (not followed). Errors: kNotFound, kDenied, kInvalidArgument (not a
+  // link), kIo.
+  [[nodiscard]] virtual Result<std::string> read_link(std::string_view host_path) const = 0;
+
+  // lstat of a host path (final component not followed).
+  [[nodiscard]] virtual Result<struct stat> lstat(std::string_view host_path) const = 0;
+
+  // Entries of a directory, without "." and "..", at most `max_entries` (kLimit beyond).
+  [[nodiscard]] virtual Result<std::vector<DirEntry>> list_dir(std::string_view host_path,
+                                                               std::size_t max_entries) const = 0;
+
+  // Where the root is, for provenance ("/" on a live host).
+  virtual std::string root_description() const = 0;
+};
+
+// A FileSystem rooted at a directory on this machine. Uses openat2(RESOLVE_IN_ROOT |
+// RESOLVE_NO_MAGICLINKS); where openat2 is missing, only root "/" is supported.
+class RootedFileSystem final : public FileSystem {
+ public:
+  // Opens `root_dir` (O_PATH|O_DIRECTORY). Errors: kNotFound, kDenied, kNotRegular (not a dir).
+  [[nodiscard]] static Result<std::unique_ptr<RootedFileSystem>> open(const std::string& root_dir);
+
+  Result<FileContent> read_file(std::string_view host_path, std::size_t cap) const override;
+  Result<std::string> read_link(std::string_view host_path) const override;
+  Result<struct stat> lstat(std::string_view host_path) const override;
+  Result<std::vector<DirEntry>> list_dir(std::string_view host_path,
+                                         std::size_t max_entries) const override;
+  std::string root_description() const override { return root_; }
+
+  // Opens a host path inside the root; `extra_flags` adds to O_RDONLY|O_CLOEXEC|O_NOCTTY|O_NONBLOCK.
+  // `follow_final`: false adds O_NOFOLLOW. Sets *noatime_refused when the O_NOATIME retry happened.
+  [[nodiscard]] Result<UniqueFd> open_at_root(std::string_view host_path, int extra_flags,
+                                              bool follow_final, bool* noatime_refused) const;
+
+ private:
+  RootedFileSystem(UniqueFd fd, std::string root) : root_fd_(std::move(fd)), root_(std::move(root)) {}
+  UniqueFd root_fd_;
+  std::string root_;
+};
+
+// Reads everything from `fd` up to `cap` bytes (EINTR-safe). Sets *truncated if more remained.
+[[nodiscard]] Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated);
+
+// Joins "/a/b" and "c" into "/a/b/c".
+std::string join_path(std::string_view dir, std::string_view name);
+
+}  // namespace hozen::platform

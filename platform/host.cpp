@@ -1,0 +1,212 @@
+#include "platform/host.h"
+
+#include <arpa/inet.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <linux/capability.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/timex.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+
+#include "platform/sha256.h"
+#include "platform/unique_fd.h"
+
+namespace hozen::platform {
+namespace {
+
+std::int64_t read_clock(clockid_t id) {
+  struct timespec ts {};
+  ::clock_gettime(id, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+int prefix_len(const struct sockaddr* mask) {
+  if (mask == nullptr) return -1;
+  const unsigned char* p = nullptr;
+  std::size_t n = 0;
+  if (mask->sa_family == AF_INET) {
+    p = reinterpret_cast<const unsigned char*>(
+        &reinterpret_cast<const sockaddr_in*>(mask)->sin_addr);
+    n = 4;
+  } else if (mask->sa_family == AF_INET6) {
+    p = reinterpret_cast<const unsigned char*>(
+        &reinterpret_cast<const sockaddr_in6*>(mask)->sin6_addr);
+    n = 16;
+  } else {
+    return -1;
+  }
+  int bits = 0;
+  for (std::size_t i = 0; i < n; ++i) bits += __builtin_popcount(p[i]);
+  return bits;
+}
+
+}  // namespace
+
+UnameInfo read_uname() {
+  struct utsname u {};
+  ::uname(&u);
+  return UnameInfo{u.sysname, u.nodename, u.release, u.version, u.machine, u.domainname};
+}
+
+Result<std::vector<InterfaceInfo>> read_interfaces() {
+  struct ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return std::unexpected(Error::from_errno(errno, "getifaddrs"));
+  std::map<std::string, InterfaceInfo> by_name;
+  for (auto* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
+    if (ifa->ifa_name == nullptr) continue;
+    InterfaceInfo& info = by_name[ifa->ifa_name];
+    info.name = ifa->ifa_name;
+    info.flags = ifa->ifa_flags;
+    if (ifa->ifa_addr == nullptr) continue;
+    int family = ifa->ifa_addr->sa_family;
+    if (family == AF_PACKET) {
+      const auto* ll = reinterpret_cast<const sockaddr_ll*>(ifa->ifa_addr);
+      info.index = static_cast<std::uint32_t>(ll->sll_ifindex);
+      info.mac.assign(reinterpret_cast<const char*>(ll->sll_addr),
+                      std::min<std::size_t>(ll->sll_halen, sizeof ll->sll_addr));
+    } else if (family == AF_INET || family == AF_INET6) {
+      char buf[INET6_ADDRSTRLEN] = {};
+      const void* src = family == AF_INET
+                            ? static_cast<const void*>(
+                                  &reinterpret_cast<const sockaddr_in*>(ifa->ifa_addr)->sin_addr)
+                            : static_cast<const void*>(
+                                  &reinterpret_cast<const sockaddr_in6*>(ifa->ifa_addr)->sin6_addr);
+      if (::inet_ntop(family, src, buf, sizeof buf) == nullptr) continue;
+      std::string a = buf;
+      int bits = prefix_len(ifa->ifa_netmask);
+      if (bits >= 0) a += "/" + std::to_string(bits);
+      info.addresses.push_back(a);
+    }
+  }
+  ::freeifaddrs(list);
+  std::vector<InterfaceInfo> out;
+  for (auto& [name, info] : by_name) {
+    if (info.index == 0) info.index = ::if_nametoindex(name.c_str());
+    out.push_back(std::move(info));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const InterfaceInfo& a, const InterfaceInfo& b) { return a.index < b.index; });
+  return out;
+}
+
+std::int64_t monotonic_ns() { return read_clock(CLOCK_MONOTONIC); }
+std::int64_t realtime_ns() { return read_clock(CLOCK_REALTIME); }
+
+ClockReading read_clocks() {
+  ClockReading c;
+  c.realtime_ns = read_clock(CLOCK_REALTIME);
+  c.monotonic_ns = read_clock(CLOCK_MONOTONIC);
+  c.boottime_ns = read_clock(CLOCK_BOOTTIME);
+  struct timex tx {};
+  tx.modes = 0;  // read only: never adjusts the clock
+  c.adjtimex_state = ::adjtimex(&tx);
+  if (c.adjtimex_state >= 0) {
+    c.ntp_synchronized = c.adjtimex_state != TIME_ERROR && (tx.status & STA_UNSYNC) == 0;
+    c.ntp_max_error_us = tx.maxerror;
+    c.ntp_est_error_us = tx.esterror;
+  }
+  time_t now = static_cast<time_t>(c.realtime_ns / 1'000'000'000);
+  struct tm local {};
+  if (::localtime_r(&now, &local) != nullptr) c.utc_offset_s = static_cast<int>(local.tm_gmtoff);
+  return c;
+}
+
+CredentialsInfo read_credentials() {
+  CredentialsInfo c;
+  uid_t r, e, s;
+  gid_t gr, ge, gs;
+  ::getresuid(&r, &e, &s);
+  ::getresgid(&gr, &ge, &gs);
+  c.uid = r;
+  c.euid = e;
+  c.gid = gr;
+  c.egid = ge;
+  struct __user_cap_header_struct hdr {};
+  struct __user_cap_data_struct data[2] {};
+  hdr.version = _LINUX_CAPABILITY_VERSION_3;
+  hdr.pid = 0;
+  if (::syscall(SYS_capget, &hdr, data) == 0) {
+    c.cap_effective = data[0].effective | (std::uint64_t{data[1].effective} << 32);
+    c.cap_permitted = data[0].permitted | (std::uint64_t{data[1].permitted} << 32);
+    c.cap_inheritable = data[0].inheritable | (std::uint64_t{data[1].inheritable} << 32);
+  }
+  for (int cap = 0; cap < 64; ++cap) {
+    int r2 = ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+    if (r2 < 0) break;  // EINVAL past the last capability the kernel knows
+    if (r2 == 1) c.cap_bounding |= std::uint64_t{1} << cap;
+  }
+  c.no_new_privs = ::prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
+  return c;
+}
+
+Result<SelfExecutable> read_self_executable() {
+  SelfExecutable self;
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
+  if (n > 0) self.path.assign(buf, static_cast<std::size_t>(n));
+  // Our own program headers: a static binary has no PT_INTERP.
+  auto* phdr = reinterpret_cast<const Elf64_Phdr*>(::getauxval(AT_PHDR));
+  auto phnum = ::getauxval(AT_PHNUM);
+  self.statically_linked = true;
+  for (unsigned long i = 0; phdr != nullptr && i < phnum; ++i) {
+    if (phdr[i].p_type == PT_INTERP) self.statically_linked = false;
+  }
+  int fd = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::unexpected(Error::from_errno(errno, "open", "/proc/self/exe"));
+  UniqueFd guard(fd);
+  Sha256 h;
+  std::string block(1 << 20, '\0');
+  for (;;) {
+    ssize_t r = ::read(fd, block.data(), block.size());
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return std::unexpected(Error::from_errno(errno, "read", "/proc/self/exe"));
+    if (r == 0) break;
+    h.update(block.data(), static_cast<std::size_t>(r));
+    self.size += static_cast<std::uint64_t>(r);
+  }
+  self.sha256 = as_bytes(h.finish());
+  return self;
+}
+
+std::string format_rfc3339_ns(std::int64_t utc_ns) {
+  std::int64_t sec = utc_ns / 1'000'000'000;
+  std::int64_t ns = utc_ns % 1'000'000'000;
+  if (ns < 0) {
+    ns += 1'000'000'000;
+    sec -= 1;
+  }
+  time_t t = static_cast<time_t>(sec);
+  struct tm tm {};
+  if (::gmtime_r(&t, &tm) == nullptr) return std::to_string(utc_ns) + "ns";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(ns));
+  return buf;
+}
+
+std::string format_compact_utc(std::int64_t utc_ns) {
+  time_t t = static_cast<time_t>(utc_ns / 1'000'000'000);
+  struct tm tm {};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+}  // namespace hozen::platform

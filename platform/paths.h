@@ -1,0 +1,31 @@
+// Host paths the collectors may name. Collectors refer to these constants, never to literals,
+// and declare them as their inputs.
+#pragma once
+
+#include <string_view>
+
+namespace hozen::platform::paths {
+
+inline constexpr std::string_view kMachineId = "/etc/machine-id";
+inline constexpr std::string_view kHostnameFile = "/etc/hostname";
+inline constexpr std::string_view kOsRelease = "/etc/os-release";
+inline constexpr std::string_view kOsReleaseFallback = "/usr/lib/os-release";
+inline constexpr std::string_view kLocaltime = "/etc/localtime";
+inline constexpr std::string_view kTimezone = "/etc/timezone";
+
+inline constexpr std::string_view kBootId = "/proc/sys/kernel/random/boot_id";
+inline constexpr std::string_view kPidMax = "/proc/sys/kernel/pid_max";
+inline constexpr std::string_view kTainted = "/proc/sys/kernel/tainted";
+inline constexpr std::string_view kUptime = "/proc/uptime";
+inline constexpr std::string_view kLoadavg = "/proc/loadavg";
+inline constexpr std::string_view kProcStat = "/proc/stat";
+inline constexpr std::string_view kCmdline = "/proc/cmdline";
+inline constexpr std::string_view kSelfMountinfo = "/proc/self/mountinfo";
+inline constexpr std::string_view kSelfStatus = "/proc/self/status";
+inline constexpr std::string_view kSelfExe = "/proc/self/exe";
+
+inline constexpr std::string_view kDmiProductUuid = "/sys/class/dmi/id/product_uuid";
+inline constexpr std::string_view kDmiProductSerial = "/sys/class/dmi/id/product_serial";
+inline constexpr std::string_view kDmiProductName = "/sys/class/dmi/id/product_name";
+
+}  // namespace hozen::platform::paths
