@@ -66,6 +66,14 @@ EnvelopeCheck check_envelope(std::string_view frame_payload, std::string_view ex
   }
   if (env.signatures_size() != 1) return EnvelopeCheck::kMalformed;
   const auto& sig = env.signatures(0);
+  // Every byte of a signed frame is either signed (payload, type) or fixed by the rules below, so
+  // no bit of it can change unnoticed: the unsigned key_id and public_key must name the signer, and
+  // the encoding must be canonical (FORMAT.md: fields in number order, no unknown fields).
+  if (sig.public_key() != public_key ||
+      sig.key_id() != platform::as_bytes(platform::Sha256::of(public_key))) {
+    return EnvelopeCheck::kBadSignature;
+  }
+  if (env.SerializeAsString() != frame_payload) return EnvelopeCheck::kMalformed;
   // The type is inside the signed bytes (PAE), so a checkpoint envelope relabelled as a trailer
   // fails the signature even if the label check below were skipped.
   if (!crypto::verify(public_key, pae(env.payload_type(), env.payload()), sig.sig())) {
