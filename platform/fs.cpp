@@ -65,6 +65,14 @@ Result<UniqueFd> RootedFileSystem::open_at_root(std::string_view host_path, int 
     }
     return ::openat(root_fd_.get(), rel->c_str(), f);
   };
+  if ((extra_flags & O_PATH) != 0) {
+    // openat2 refuses O_PATH combined with anything but O_DIRECTORY/O_NOFOLLOW/O_CLOEXEC, and an
+    // O_PATH fd reads no data, so atime is not at stake.
+    int pflags = O_PATH | O_CLOEXEC | (extra_flags & O_DIRECTORY) | (follow_final ? 0 : O_NOFOLLOW);
+    int fd = attempt(pflags);
+    if (fd < 0) return std::unexpected(Error::from_errno(errno, "openat2", host_path));
+    return UniqueFd(fd);
+  }
   int fd = attempt(flags | O_NOATIME);
   if (fd < 0 && errno == EPERM) {
     // O_NOATIME needs ownership or CAP_FOWNER (open(2)); fall back and say so.
