@@ -1,9 +1,10 @@
 // Error and Result: how every fallible platform call reports failure.
 #pragma once
 
-#include <expected>
 #include <string>
 #include <string_view>
+
+#include "platform/expected.h"
 
 namespace hozen::platform {
 
@@ -38,7 +39,9 @@ struct Error {
 };
 
 template <class T>
-using Result = std::expected<T, Error>;
+using Result = detail::Expected<T, Error>;
+// Wraps an Error for returning from a function that returns Result<T>.
+using Unexpected = detail::Unexpected<Error>;
 
 // Symbolic errno name ("ENOENT"), or "E<number>" when unknown.
 std::string errno_name(int e);

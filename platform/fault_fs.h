@@ -27,19 +27,19 @@ class FaultFileSystem final : public FileSystem {
   }
 
   Result<FileContent> read_file(std::string_view p, std::size_t cap) const override {
-    if (auto e = check(p, "openat2")) return std::unexpected(*e);
+    if (auto e = check(p, "openat2")) return platform::Unexpected(*e);
     return inner_.read_file(p, cap);
   }
   Result<std::string> read_link(std::string_view p) const override {
-    if (auto e = check(p, "readlinkat")) return std::unexpected(*e);
+    if (auto e = check(p, "readlinkat")) return platform::Unexpected(*e);
     return inner_.read_link(p);
   }
   Result<struct stat> lstat(std::string_view p) const override {
-    if (auto e = check(p, "fstatat")) return std::unexpected(*e);
+    if (auto e = check(p, "fstatat")) return platform::Unexpected(*e);
     return inner_.lstat(p);
   }
   Result<std::vector<DirEntry>> list_dir(std::string_view p, std::size_t max) const override {
-    if (auto e = check(p, "openat2")) return std::unexpected(*e);
+    if (auto e = check(p, "openat2")) return platform::Unexpected(*e);
     return inner_.list_dir(p, max);
   }
   std::string root_description() const override { return inner_.root_description(); }

@@ -25,11 +25,11 @@ int sys_openat2(int dirfd, const char* path, std::uint64_t flags, std::uint64_t 
 // "/etc/x" -> "etc/x"; "/" -> ".". Host paths must be absolute.
 Result<std::string> relative(std::string_view host_path) {
   if (host_path.empty() || host_path.front() != '/') {
-    return std::unexpected(Error::make(ErrorKind::kInvalidArgument, "resolve", host_path,
+    return platform::Unexpected(Error::make(ErrorKind::kInvalidArgument, "resolve", host_path,
                                        "host path must be absolute"));
   }
   if (host_path.find('\0') != std::string_view::npos) {
-    return std::unexpected(
+    return platform::Unexpected(
         Error::make(ErrorKind::kInvalidArgument, "resolve", host_path, "NUL in path"));
   }
   std::size_t i = host_path.find_first_not_of('/');
@@ -43,14 +43,14 @@ bool g_openat2_missing = false;  // set once if the kernel says ENOSYS; benign r
 
 Result<std::unique_ptr<RootedFileSystem>> RootedFileSystem::open(const std::string& root_dir) {
   int fd = ::open(root_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return std::unexpected(Error::from_errno(errno, "open root", root_dir));
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "open root", root_dir));
   return std::unique_ptr<RootedFileSystem>(new RootedFileSystem(UniqueFd(fd), root_dir));
 }
 
 Result<UniqueFd> RootedFileSystem::open_at_root(std::string_view host_path, int extra_flags,
                                                 bool follow_final, bool* noatime_refused) const {
   auto rel = relative(host_path);
-  if (!rel) return std::unexpected(rel.error());
+  if (!rel) return platform::Unexpected(rel.error());
   int flags = kBaseFlags | extra_flags | (follow_final ? 0 : O_NOFOLLOW);
   auto attempt = [&](int f) -> int {
     if (!g_openat2_missing) {
@@ -70,7 +70,7 @@ Result<UniqueFd> RootedFileSystem::open_at_root(std::string_view host_path, int 
     // O_PATH fd reads no data, so atime is not at stake.
     int pflags = O_PATH | O_CLOEXEC | (extra_flags & O_DIRECTORY) | (follow_final ? 0 : O_NOFOLLOW);
     int fd = attempt(pflags);
-    if (fd < 0) return std::unexpected(Error::from_errno(errno, "openat2", host_path));
+    if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat2", host_path));
     return UniqueFd(fd);
   }
   int fd = attempt(flags | O_NOATIME);
@@ -79,7 +79,7 @@ Result<UniqueFd> RootedFileSystem::open_at_root(std::string_view host_path, int 
     fd = attempt(flags);
     if (fd >= 0 && noatime_refused != nullptr) *noatime_refused = true;
   }
-  if (fd < 0) return std::unexpected(Error::from_errno(errno, "openat2", host_path));
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat2", host_path));
   return UniqueFd(fd);
 }
 
@@ -94,7 +94,7 @@ Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated) {
       ssize_t n;
       do n = ::read(fd, &probe, 1);
       while (n < 0 && errno == EINTR);
-      if (n < 0) return std::unexpected(Error::from_errno(errno, "read"));
+      if (n < 0) return platform::Unexpected(Error::from_errno(errno, "read"));
       *truncated = n > 0;
       return out;
     }
@@ -107,7 +107,7 @@ Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated) {
     if (n < 0) {
       int e = errno;
       out.resize(old);
-      return std::unexpected(Error::from_errno(e, "read"));
+      return platform::Unexpected(Error::from_errno(e, "read"));
     }
     out.resize(old + static_cast<std::size_t>(n));
     if (n == 0) return out;
@@ -119,19 +119,19 @@ Result<FileContent> RootedFileSystem::read_file(std::string_view host_path,
                                                 std::size_t cap) const {
   FileContent content;
   auto fd = open_at_root(host_path, 0, true, &content.atime_may_have_changed);
-  if (!fd) return std::unexpected(fd.error());
+  if (!fd) return platform::Unexpected(fd.error());
   if (::fstat(fd->get(), &content.st) != 0) {
-    return std::unexpected(Error::from_errno(errno, "fstat", host_path));
+    return platform::Unexpected(Error::from_errno(errno, "fstat", host_path));
   }
   if (!S_ISREG(content.st.st_mode)) {
-    return std::unexpected(
+    return platform::Unexpected(
         Error::make(ErrorKind::kNotRegular, "read", host_path, "not a regular file"));
   }
   auto bytes = read_capped(fd->get(), cap, &content.truncated);
   if (!bytes) {
     Error e = bytes.error();
     e.path = host_path;
-    return std::unexpected(e);
+    return platform::Unexpected(e);
   }
   content.bytes = std::move(*bytes);
   return content;
@@ -139,21 +139,21 @@ Result<FileContent> RootedFileSystem::read_file(std::string_view host_path,
 
 Result<std::string> RootedFileSystem::read_link(std::string_view host_path) const {
   auto fd = open_at_root(host_path, O_PATH, false, nullptr);
-  if (!fd) return std::unexpected(fd.error());
+  if (!fd) return platform::Unexpected(fd.error());
   std::string buf(256, '\0');
   for (;;) {
     ssize_t n = ::readlinkat(fd->get(), "", buf.data(), buf.size());
     if (n < 0) {
       int e = errno;
       if (e == ENOENT) e = EINVAL;  // empty path on a non-link: not a symlink
-      return std::unexpected(Error::from_errno(e, "readlinkat", host_path));
+      return platform::Unexpected(Error::from_errno(e, "readlinkat", host_path));
     }
     if (static_cast<std::size_t>(n) < buf.size()) {
       buf.resize(static_cast<std::size_t>(n));
       return buf;
     }
     if (buf.size() >= 1 << 16) {
-      return std::unexpected(Error::make(ErrorKind::kLimit, "readlinkat", host_path, "too long"));
+      return platform::Unexpected(Error::make(ErrorKind::kLimit, "readlinkat", host_path, "too long"));
     }
     buf.resize(buf.size() * 4);
   }
@@ -161,10 +161,10 @@ Result<std::string> RootedFileSystem::read_link(std::string_view host_path) cons
 
 Result<struct stat> RootedFileSystem::lstat(std::string_view host_path) const {
   auto fd = open_at_root(host_path, O_PATH, false, nullptr);
-  if (!fd) return std::unexpected(fd.error());
+  if (!fd) return platform::Unexpected(fd.error());
   struct stat st {};
   if (::fstatat(fd->get(), "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0) {
-    return std::unexpected(Error::from_errno(errno, "fstatat", host_path));
+    return platform::Unexpected(Error::from_errno(errno, "fstatat", host_path));
   }
   return st;
 }
@@ -173,9 +173,9 @@ Result<std::vector<DirEntry>> RootedFileSystem::list_dir(std::string_view host_p
                                                          std::size_t max_entries) const {
   bool refused = false;
   auto fd = open_at_root(host_path, O_DIRECTORY, true, &refused);
-  if (!fd) return std::unexpected(fd.error());
+  if (!fd) return platform::Unexpected(fd.error());
   DIR* dir = ::fdopendir(fd->get());
-  if (dir == nullptr) return std::unexpected(Error::from_errno(errno, "fdopendir", host_path));
+  if (dir == nullptr) return platform::Unexpected(Error::from_errno(errno, "fdopendir", host_path));
   fd->release();
   std::vector<DirEntry> out;
   for (;;) {
@@ -184,13 +184,13 @@ Result<std::vector<DirEntry>> RootedFileSystem::list_dir(std::string_view host_p
     if (de == nullptr) {
       int e = errno;
       ::closedir(dir);
-      if (e != 0) return std::unexpected(Error::from_errno(e, "readdir", host_path));
+      if (e != 0) return platform::Unexpected(Error::from_errno(e, "readdir", host_path));
       return out;
     }
     if (std::strcmp(de->d_name, ".") == 0 || std::strcmp(de->d_name, "..") == 0) continue;
     if (out.size() >= max_entries) {
       ::closedir(dir);
-      return std::unexpected(Error::make(ErrorKind::kLimit, "readdir", host_path,
+      return platform::Unexpected(Error::make(ErrorKind::kLimit, "readdir", host_path,
                                          "more entries than the cap"));
     }
     out.push_back(DirEntry{de->d_name, de->d_type});

@@ -65,7 +65,7 @@ UnameInfo read_uname() {
 
 Result<std::vector<InterfaceInfo>> read_interfaces() {
   struct ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0) return std::unexpected(Error::from_errno(errno, "getifaddrs"));
+  if (::getifaddrs(&list) != 0) return platform::Unexpected(Error::from_errno(errno, "getifaddrs"));
   std::map<std::string, InterfaceInfo> by_name;
   for (auto* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
     if (ifa->ifa_name == nullptr) continue;
@@ -167,14 +167,14 @@ Result<SelfExecutable> read_self_executable() {
     if (phdr[i].p_type == PT_INTERP) self.statically_linked = false;
   }
   int fd = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::unexpected(Error::from_errno(errno, "open", "/proc/self/exe"));
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "open", "/proc/self/exe"));
   UniqueFd guard(fd);
   Sha256 h;
   std::string block(1 << 20, '\0');
   for (;;) {
     ssize_t r = ::read(fd, block.data(), block.size());
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return std::unexpected(Error::from_errno(errno, "read", "/proc/self/exe"));
+    if (r < 0) return platform::Unexpected(Error::from_errno(errno, "read", "/proc/self/exe"));
     if (r == 0) break;
     h.update(block.data(), static_cast<std::size_t>(r));
     self.size += static_cast<std::uint64_t>(r);

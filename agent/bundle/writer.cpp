@@ -22,7 +22,7 @@ bool is_output_exhaustion(int e) { return e == ENOSPC || e == EDQUOT || e == EFB
 Result<platform::UniqueFd> create_output_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
                   0600);
-  if (fd < 0) return std::unexpected(Error::from_errno(errno, "create", path));
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "create", path));
   ::fchmod(fd, 0600);
   return platform::UniqueFd(fd);
 }
@@ -47,7 +47,7 @@ Result<std::unique_ptr<BundleWriter>> BundleWriter::start(platform::UniqueFd fd,
   std::unique_ptr<BundleWriter> w(new BundleWriter(std::move(fd), key, options));
   w->bundle_id_.resize(16);
   if (RAND_bytes(reinterpret_cast<unsigned char*>(w->bundle_id_.data()), 16) != 1) {
-    return std::unexpected(Error::make(ErrorKind::kIo, "RAND_bytes", "", "no randomness"));
+    return platform::Unexpected(Error::make(ErrorKind::kIo, "RAND_bytes", "", "no randomness"));
   }
   header.set_format_version(kFormatVersion);
   header.set_bundle_id(w->bundle_id_);
@@ -62,7 +62,7 @@ Result<std::unique_ptr<BundleWriter>> BundleWriter::start(platform::UniqueFd fd,
   if (!w->write_frame(FrameType::kHeader, payload, false)) {
     Error e = Error::make(w->exhausted_ ? ErrorKind::kNoSpace : ErrorKind::kIo, "write header", "",
                           w->error_);
-    return std::unexpected(e);
+    return platform::Unexpected(e);
   }
   w->chain_ = chain_start(w->bundle_id_, payload);
   if (options.ticker) w->ticker_ = std::thread([p = w.get()] { p->ticker_loop(); });

@@ -32,18 +32,18 @@ using BioPtr = std::unique_ptr<BIO, BioFree>;
 
 Result<std::string> read_small_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0) return std::unexpected(Error::from_errno(errno, "open", path));
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "open", path));
   platform::UniqueFd guard(fd);
   bool truncated = false;
   auto bytes = platform::read_capped(fd, 64 * 1024, &truncated);
-  if (!bytes) return std::unexpected(bytes.error());
-  if (truncated) return std::unexpected(Error::make(ErrorKind::kMalformed, "read", path, "key file too large"));
+  if (!bytes) return platform::Unexpected(bytes.error());
+  if (truncated) return platform::Unexpected(Error::make(ErrorKind::kMalformed, "read", path, "key file too large"));
   return bytes;
 }
 
 Result<void> write_new_file(const std::string& path, std::string_view data, mode_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-  if (fd < 0) return std::unexpected(Error::from_errno(errno, "create", path));
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "create", path));
   platform::UniqueFd guard(fd);
   ::fchmod(fd, mode);  // umask must not widen or narrow what we asked for
   std::size_t off = 0;
@@ -53,11 +53,11 @@ Result<void> write_new_file(const std::string& path, std::string_view data, mode
     if (n < 0) {
       int e = errno;
       ::unlink(path.c_str());
-      return std::unexpected(Error::from_errno(e, "write", path));
+      return platform::Unexpected(Error::from_errno(e, "write", path));
     }
     off += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) return std::unexpected(Error::from_errno(errno, "fsync", path));
+  if (::fsync(fd) != 0) return platform::Unexpected(Error::from_errno(errno, "fsync", path));
   return {};
 }
 
@@ -93,7 +93,7 @@ SigningKey& SigningKey::operator=(SigningKey&&) noexcept = default;
 Result<SigningKey> SigningKey::generate() {
   EVP_PKEY* k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   if (k == nullptr) {
-    return std::unexpected(Error::make(ErrorKind::kIo, "keygen", "", "OpenSSL could not generate an Ed25519 key"));
+    return platform::Unexpected(Error::make(ErrorKind::kIo, "keygen", "", "OpenSSL could not generate an Ed25519 key"));
   }
   auto impl = std::make_unique<Impl>();
   impl->key.reset(k);
@@ -102,12 +102,12 @@ Result<SigningKey> SigningKey::generate() {
 
 Result<SigningKey> SigningKey::load_pem(const std::string& path) {
   auto pem = read_small_file(path);
-  if (!pem) return std::unexpected(pem.error());
+  if (!pem) return platform::Unexpected(pem.error());
   BioPtr bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
   EVP_PKEY* k = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
   if (k == nullptr || EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
     EVP_PKEY_free(k);
-    return std::unexpected(Error::make(ErrorKind::kMalformed, "load key", path,
+    return platform::Unexpected(Error::make(ErrorKind::kMalformed, "load key", path,
                                        "not an unencrypted PEM Ed25519 private key"));
   }
   auto impl = std::make_unique<Impl>();
@@ -133,7 +133,7 @@ std::string SigningKey::sign(std::string_view message) const {
 Result<void> SigningKey::write_private_pem(const std::string& path) const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (PEM_write_bio_PrivateKey(bio.get(), impl_->key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    return std::unexpected(Error::make(ErrorKind::kIo, "encode key", path, "PEM encoding failed"));
+    return platform::Unexpected(Error::make(ErrorKind::kIo, "encode key", path, "PEM encoding failed"));
   }
   return write_new_file(path, bio_string(bio.get()), 0600);
 }
@@ -141,18 +141,18 @@ Result<void> SigningKey::write_private_pem(const std::string& path) const {
 Result<void> SigningKey::write_public_pem(const std::string& path) const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (PEM_write_bio_PUBKEY(bio.get(), impl_->key.get()) != 1) {
-    return std::unexpected(Error::make(ErrorKind::kIo, "encode key", path, "PEM encoding failed"));
+    return platform::Unexpected(Error::make(ErrorKind::kIo, "encode key", path, "PEM encoding failed"));
   }
   return write_new_file(path, bio_string(bio.get()), 0644);
 }
 
 Result<std::string> load_public_key_pem(const std::string& path) {
   auto pem = read_small_file(path);
-  if (!pem) return std::unexpected(pem.error());
+  if (!pem) return platform::Unexpected(pem.error());
   BioPtr bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
   PkeyPtr k(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
   if (!k || EVP_PKEY_get_id(k.get()) != EVP_PKEY_ED25519) {
-    return std::unexpected(Error::make(ErrorKind::kMalformed, "load public key", path,
+    return platform::Unexpected(Error::make(ErrorKind::kMalformed, "load public key", path,
                                        "not a PEM Ed25519 public key"));
   }
   return raw_public(k.get());

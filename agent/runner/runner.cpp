@@ -119,7 +119,7 @@ platform::Result<std::vector<Selection>> plan_run(
   for (const auto* list : {&only, &skip}) {
     for (const auto& id : *list) {
       if (!known(id)) {
-        return std::unexpected(platform::Error::make(platform::ErrorKind::kInvalidArgument,
+        return platform::Unexpected(platform::Error::make(platform::ErrorKind::kInvalidArgument,
                                                      "select", id, "unknown collector"));
       }
     }
