@@ -35,6 +35,38 @@ std::int64_t read_clock(clockid_t id) {
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+struct Civil {
+  std::int64_t year;
+  int month, day, hour, minute, second;
+};
+
+// Proleptic Gregorian calendar from seconds since the epoch, UTC. Done by hand because glibc's
+// gmtime_r() calls tzset(), which reads the host's /etc/localtime (a host file, read before the
+// volatile collectors, and parsed by libc).
+Civil civil_from_seconds(std::int64_t t) {
+  std::int64_t days = t / 86400;
+  std::int64_t rem = t % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
+  // Shift to an era starting 0000-03-01 so leap days fall at the end of each year.
+  days += 719468;
+  std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  std::int64_t doe = days - era * 146097;                                 // [0, 146096]
+  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              // [0, 365]
+  std::int64_t mp = (5 * doy + 2) / 153;                                  // [0, 11], March = 0
+  Civil c;
+  c.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  c.year = yoe + era * 400 + (c.month <= 2 ? 1 : 0);
+  c.hour = static_cast<int>(rem / 3600);
+  c.minute = static_cast<int>(rem % 3600 / 60);
+  c.second = static_cast<int>(rem % 60);
+  return c;
+}
+
 int prefix_len(const struct sockaddr* mask) {
   if (mask == nullptr) return -1;
   const unsigned char* p = nullptr;
@@ -120,9 +152,6 @@ ClockReading read_clocks() {
     c.ntp_max_error_us = tx.maxerror;
     c.ntp_est_error_us = tx.esterror;
   }
-  time_t now = static_cast<time_t>(c.realtime_ns / 1'000'000'000);
-  struct tm local {};
-  if (::localtime_r(&now, &local) != nullptr) c.utc_offset_s = static_cast<int>(local.tm_gmtoff);
   return c;
 }
 
@@ -190,22 +219,19 @@ std::string format_rfc3339_ns(std::int64_t utc_ns) {
     ns += 1'000'000'000;
     sec -= 1;
   }
-  time_t t = static_cast<time_t>(sec);
-  struct tm tm {};
-  if (::gmtime_r(&t, &tm) == nullptr) return std::to_string(utc_ns) + "ns";
+  Civil c = civil_from_seconds(sec);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%09lldZ",
+                static_cast<long long>(c.year), c.month, c.day, c.hour, c.minute, c.second,
                 static_cast<long long>(ns));
   return buf;
 }
 
 std::string format_compact_utc(std::int64_t utc_ns) {
-  time_t t = static_cast<time_t>(utc_ns / 1'000'000'000);
-  struct tm tm {};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  Civil c = civil_from_seconds(utc_ns / 1'000'000'000);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04lld%02d%02dT%02d%02d%02dZ", static_cast<long long>(c.year),
+                c.month, c.day, c.hour, c.minute, c.second);
   return buf;
 }
 

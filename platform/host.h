@@ -35,7 +35,6 @@ struct ClockReading {
   std::int64_t ntp_max_error_us = 0;
   std::int64_t ntp_est_error_us = 0;
   int adjtimex_state = -1;
-  int utc_offset_s = 0;
 };
 // All three clocks read back to back, plus adjtimex(2) with modes = 0 (read-only).
 ClockReading read_clocks();

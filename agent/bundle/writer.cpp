@@ -264,8 +264,9 @@ FinishResult BundleWriter::finish(FinishInfo info) {
     out.trailer_written = false;
     mark_exhausted_locked(errno, "fdatasync");
   }
-  // Give back the reservation beyond the end (ignored where unsupported).
-  ::ftruncate(fd_.get(), static_cast<off_t>(pos_));
+  // Give back the reservation beyond the end (failure is harmless: the file size is already pos_).
+  if (::ftruncate(fd_.get(), static_cast<off_t>(pos_)) != 0) {
+  }
   if (::close(fd_.release()) != 0 && out.trailer_written) {
     out.trailer_written = false;
     mark_exhausted_locked(errno, "close");

@@ -1,4 +1,6 @@
 // hozen: live-response evidence collector. Dispatches to the subcommands.
+#include <openssl/crypto.h>
+
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -28,6 +30,9 @@ commands:
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Never read the host's openssl.cnf: it could make OpenSSL dlopen providers or engines from the
+  // suspect host's disk (REQUIREMENTS req. 3).
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
   std::vector<std::string> full(argv, argv + argc);
   if (argc < 2) {
     std::fputs(kUsage, stderr);

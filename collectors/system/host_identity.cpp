@@ -35,7 +35,6 @@ v1::ClockSnapshot to_proto(const platform::ClockReading& c, std::string_view lab
   s.set_ntp_max_error_us(c.ntp_max_error_us);
   s.set_ntp_est_error_us(c.ntp_est_error_us);
   s.set_adjtimex_state(c.adjtimex_state);
-  s.set_utc_offset_s(c.utc_offset_s);
   s.set_label(std::string(label));
   return s;
 }

@@ -62,3 +62,25 @@ TEST_CASE("repeated bytes: one invalid element moves the list to _b64", "[json]"
   m.add_optional_fields("\xff");
   CHECK(exporter::to_json(m) == "{\"optional_fields_b64\":[\"c2hhcmVkOjE=\",\"/w==\"]}");
 }
+
+#include "platform/host.h"
+
+TEST_CASE("UTC formatting without libc's time zone code", "[time]") {
+  using platform::format_rfc3339_ns;
+  CHECK(format_rfc3339_ns(0) == "1970-01-01T00:00:00.000000000Z");
+  CHECK(format_rfc3339_ns(951782400LL * 1'000'000'000) == "2000-02-29T00:00:00.000000000Z");
+  CHECK(format_rfc3339_ns(4107542399LL * 1'000'000'000 + 5) == "2100-02-28T23:59:59.000000005Z");
+  CHECK(format_rfc3339_ns(-86400LL * 1'000'000'000) == "1969-12-31T00:00:00.000000000Z");
+  CHECK(format_rfc3339_ns(1798761599LL * 1'000'000'000) == "2026-12-31T23:59:59.000000000Z");
+  CHECK(platform::format_compact_utc(1798761599LL * 1'000'000'000) == "20261231T235959Z");
+  // Against libc for a spread of instants (gmtime_r is fine in a test).
+  for (std::int64_t t = -2'000'000'000; t < 5'000'000'000; t += 86'399'937) {
+    time_t tt = static_cast<time_t>(t);
+    struct tm tm {};
+    gmtime_r(&tt, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.000000000Z", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    REQUIRE(format_rfc3339_ns(t * 1'000'000'000) == buf);
+  }
+}
