@@ -65,13 +65,16 @@ platform::Digest256 chain_next(const platform::Digest256& prev, std::uint64_t se
   return h.finish();
 }
 
-void append_delimited(std::string& out, std::string_view message_bytes) {
-  std::uint64_t v = message_bytes.size();
+void append_varint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
     out += static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
   out += static_cast<char>(v);
+}
+
+void append_delimited(std::string& out, std::string_view message_bytes) {
+  append_varint(out, message_bytes.size());
   out += message_bytes;
 }
 

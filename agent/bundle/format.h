@@ -52,6 +52,8 @@ void put_le32(std::string& out, std::uint32_t v);
 std::uint64_t get_le64(const char* p);
 std::uint32_t get_le32(const char* p);
 
+// Appends a protobuf varint.
+void append_varint(std::string& out, std::uint64_t v);
 // Appends `message_bytes` to `out` as a length-delimited record (varint length prefix).
 void append_delimited(std::string& out, std::string_view message_bytes);
 // Reads the next length-delimited record from `in`, advancing it. nullopt at a malformed varint or

@@ -15,8 +15,6 @@ namespace {
 using platform::Error;
 using platform::ErrorKind;
 
-bool is_output_exhaustion(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO; }
-
 }  // namespace
 
 Result<platform::UniqueFd> create_output_file(const std::string& path) {
@@ -34,10 +32,14 @@ BundleWriter::BundleWriter(platform::UniqueFd fd, const crypto::SigningKey& key,
 BundleWriter::~BundleWriter() {
   {
     std::lock_guard lock(mu_);
-    stop_ticker_ = true;
+    stop_chain_ = true;
+    stop_output_ = true;
   }
-  ticker_cv_.notify_all();
-  if (ticker_.joinable()) ticker_.join();
+  for (auto* cv : {&chunk_room_cv_, &chunk_work_cv_, &frame_room_cv_, &frame_work_cv_}) {
+    cv->notify_all();
+  }
+  if (chain_thread_.joinable()) chain_thread_.join();
+  if (output_thread_.joinable()) output_thread_.join();
 }
 
 Result<std::unique_ptr<BundleWriter>> BundleWriter::start(platform::UniqueFd fd,
@@ -58,14 +60,17 @@ Result<std::unique_ptr<BundleWriter>> BundleWriter::start(platform::UniqueFd fd,
   header.set_checkpoint_interval_ms(options.checkpoint_interval_ms);
   w->header_ = header;
   std::string payload = w->envelope(kHeaderPayloadType, header.SerializeAsString());
-  std::lock_guard lock(w->mu_);
-  if (!w->write_frame(FrameType::kHeader, payload, false)) {
-    Error e = Error::make(w->exhausted_ ? ErrorKind::kNoSpace : ErrorKind::kIo, "write header", "",
-                          w->error_);
-    return platform::Unexpected(e);
+  if (!w->write_frame(FrameType::kHeader, 0, payload, false)) {
+    return platform::Unexpected(Error::make(
+        w->exhausted_ ? ErrorKind::kNoSpace : ErrorKind::kIo, "write header", "", w->error_));
   }
-  w->chain_ = chain_start(w->bundle_id_, payload);
-  if (options.ticker) w->ticker_ = std::thread([p = w.get()] { p->ticker_loop(); });
+  w->committed_.next_seq = 1;
+  w->committed_.pos = kFrameHeaderSize + payload.size();
+  w->committed_.chain = chain_start(w->bundle_id_, payload);
+  w->planned_ = w->committed_;
+  w->buf_.reserve(options.max_chunk_bytes);
+  w->chain_thread_ = std::thread([p = w.get()] { p->chain_loop(); });
+  w->output_thread_ = std::thread([p = w.get()] { p->output_loop(); });
   return w;
 }
 
@@ -80,26 +85,39 @@ std::string BundleWriter::envelope(std::string_view type, std::string_view paylo
   return env.SerializeAsString();
 }
 
-void BundleWriter::mark_exhausted_locked(int err, const char* op) {
+void BundleWriter::mark_exhausted(int err, const char* op) {
   exhausted_ = true;
   if (error_.empty()) error_ = Error::from_errno(err, op, "").message();
 }
 
-// Writes one frame at pos_. Unless `use_reserve`, first extends the reservation so that room for
-// the trailer still remains after this frame. On failure the partial frame is cut off again.
-bool BundleWriter::write_frame(FrameType type, std::string_view payload, bool use_reserve) {
+// Writes one frame at committed_.pos. Unless `use_reserve`, first makes sure that room for the
+// trailer remains reserved after this frame (extending the reservation in steps of 4 MiB, so this
+// is one fallocate per few chunks). On failure the partial frame is cut off again.
+bool BundleWriter::write_frame(FrameType type, std::uint64_t seq, std::string_view payload,
+                               bool use_reserve) {
   if (exhausted_ && !use_reserve) return false;
-  std::string frame = encode_frame_header(type, seq_, static_cast<std::uint32_t>(payload.size()));
-  std::uint64_t total = frame.size() + payload.size();
-  if (!use_reserve && reserve_supported_) {
-    int r = ::fallocate(fd_.get(), FALLOC_FL_KEEP_SIZE, static_cast<off_t>(pos_),
-                        static_cast<off_t>(total + opt_.trailer_reserve_bytes));
+  const std::uint64_t pos = committed_.pos;
+  std::string frame = encode_frame_header(type, seq, static_cast<std::uint32_t>(payload.size()));
+  const std::uint64_t total = frame.size() + payload.size();
+  const std::uint64_t need = pos + total + opt_.trailer_reserve_bytes;
+  if (!use_reserve && reserve_supported_ && need > reserved_end_) {
+    const std::uint64_t target = need + (4u << 20);
+    int r = ::fallocate(fd_.get(), FALLOC_FL_KEEP_SIZE, static_cast<off_t>(pos),
+                        static_cast<off_t>(target - pos));
+    if (r != 0 && errno == ENOSPC) {
+      // Not 4 MiB more: settle for exactly what this frame and the trailer need.
+      r = ::fallocate(fd_.get(), FALLOC_FL_KEEP_SIZE, static_cast<off_t>(pos),
+                      static_cast<off_t>(need - pos));
+      if (r == 0) reserved_end_ = need;
+    } else if (r == 0) {
+      reserved_end_ = target;
+    }
     if (r != 0) {
       if (errno == EOPNOTSUPP || errno == ENOSYS || errno == ENODEV || errno == EINVAL ||
           errno == ESPIPE) {
         reserve_supported_ = false;  // pipes, some FUSE/NFS: rely on write errors alone
       } else {
-        mark_exhausted_locked(errno, "fallocate");
+        mark_exhausted(errno, "fallocate");
         return false;
       }
     }
@@ -113,138 +131,221 @@ bool BundleWriter::write_frame(FrameType type, std::string_view payload, bool us
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         int e = n < 0 ? errno : ENOSPC;
-        // Cut the partial frame so the file ends on a frame boundary (ignore failures: a reader
-        // treats a partial frame as an unverified tail anyway).
-        if (written + off > 0 && ::ftruncate(fd_.get(), static_cast<off_t>(pos_)) == 0) {
-          ::lseek(fd_.get(), static_cast<off_t>(pos_), SEEK_SET);
+        // Cut the partial frame so the file ends on a frame boundary (if this fails too, a
+        // reader sees a partial frame, which is an unverified tail anyway).
+        if (written + off > 0 && ::ftruncate(fd_.get(), static_cast<off_t>(pos)) == 0) {
+          ::lseek(fd_.get(), static_cast<off_t>(pos), SEEK_SET);
         }
-        mark_exhausted_locked(is_output_exhaustion(e) ? e : e, "write");
+        mark_exhausted(e, "write");
         return false;
       }
       off += static_cast<std::size_t>(n);
     }
     written += part.size();
   }
-  pos_ += total;
-  ++seq_;
+  committed_.pos = pos + total;
   return true;
 }
 
-bool BundleWriter::flush_chunk_locked() {
-  if (buf_.empty()) return true;
-  std::uint64_t seq = seq_;
-  if (!write_frame(FrameType::kChunk, buf_, false)) {
-    dropped_ += records_in_buf_;
-    records_in_buf_ = 0;
-    buf_.clear();
-    return false;
+void BundleWriter::submit_locked(std::unique_lock<std::mutex>& lock, bool force) {
+  if (buf_.empty()) return;
+  if (!force) {
+    chunk_room_cv_.wait(lock, [&] {
+      return chunks_.size() < opt_.queue_depth || stop_chain_ || exhausted_;
+    });
   }
-  chain_ = chain_next(chain_, seq, buf_);
-  ++chunk_count_;
-  ++chunks_since_checkpoint_;
-  bytes_since_checkpoint_ += buf_.size();
-  record_count_ += records_in_buf_;
-  records_in_buf_ = 0;
+  if (exhausted_) {
+    dropped_ += buf_records_;
+  } else {
+    chunks_.push_back(QueuedChunk{std::move(buf_), buf_records_, buf_first_ns_});
+    chunk_work_cv_.notify_one();
+  }
+  if (!spare_.empty()) {
+    buf_ = std::move(spare_.back());
+    spare_.pop_back();
+  } else {
+    buf_ = std::string();
+    buf_.reserve(opt_.max_chunk_bytes);
+  }
   buf_.clear();
-  return true;
-}
-
-bool BundleWriter::checkpoint_locked() {
-  if (chunks_since_checkpoint_ == 0) return true;
-  v1::Checkpoint cp;
-  cp.set_bundle_id(bundle_id_);
-  cp.set_seq(seq_);
-  cp.set_chunk_count(chunk_count_);
-  cp.set_chain(platform::as_bytes(chain_));
-  cp.set_total_bytes(pos_);
-  cp.set_record_count(record_count_);
-  cp.set_utc_ns(platform::realtime_ns());
-  cp.set_monotonic_ns(platform::monotonic_ns());
-  if (!write_frame(FrameType::kCheckpoint, envelope(kCheckpointPayloadType, cp.SerializeAsString()),
-                   false)) {
-    return false;
-  }
-  if (opt_.sync && ::fdatasync(fd_.get()) != 0 && errno != EINVAL && errno != EROFS) {
-    // The checkpoint may not be durable; stop rather than claim otherwise.
-    mark_exhausted_locked(errno, "fdatasync");
-    return false;
-  }
-  ++checkpoints_;
-  chunks_since_checkpoint_ = 0;
-  bytes_since_checkpoint_ = 0;
-  unsigned_since_ns_ = buf_.empty() ? 0 : platform::monotonic_ns();
-  return true;
+  buf_records_ = 0;
+  buf_first_ns_ = 0;
 }
 
 AppendResult BundleWriter::append(v1::Record& record) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (finished_ || exhausted_) {
     ++dropped_;
     return AppendResult::kStopped;
   }
   record.set_index(next_index_);
-  std::string bytes = record.SerializeAsString();
-  if (bytes.size() + 10 > opt_.max_chunk_bytes) {
+  const std::size_t size = record.ByteSizeLong();
+  if (size + 10 > opt_.max_chunk_bytes) {
     ++dropped_;
     return AppendResult::kTooLarge;
   }
   ++next_index_;
-  if (buf_.size() + bytes.size() + 10 > opt_.max_chunk_bytes) {
-    if (!flush_chunk_locked()) {
-      ++dropped_;
-      return AppendResult::kStopped;
-    }
+  if (buf_.size() + size + 10 > opt_.max_chunk_bytes) submit_locked(lock, false);
+  if (exhausted_) {
+    ++dropped_;
+    return AppendResult::kStopped;
   }
-  if (unsigned_since_ns_ == 0) unsigned_since_ns_ = platform::monotonic_ns();
-  append_delimited(buf_, bytes);
-  ++records_in_buf_;
-  if (buf_.size() >= opt_.target_chunk_bytes) {
-    if (!flush_chunk_locked()) return AppendResult::kStopped;
-    if (bytes_since_checkpoint_ >= opt_.checkpoint_interval_bytes && !checkpoint_locked()) {
-      return AppendResult::kStopped;
-    }
-  }
+  if (buf_first_ns_ == 0) buf_first_ns_ = platform::monotonic_ns();
+  // Serialize straight into the chunk buffer (no zero-fill, no intermediate copy).
+  append_varint(buf_, size);
+  buf_.resize_and_overwrite(buf_.size() + size, [&](char* p, std::size_t n) {
+    record.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(p + n - size));
+    return n;
+  });
+  ++buf_records_;
+  if (buf_.size() >= opt_.target_chunk_bytes) submit_locked(lock, false);
   return AppendResult::kOk;
 }
 
-void BundleWriter::ticker_loop() {
-  // Fires early enough (80% of the interval, polled every 100 ms) that no data stays unsigned for
-  // longer than checkpoint_interval_ms.
+void BundleWriter::push_frame(std::unique_lock<std::mutex>& lock, QueuedFrame f) {
+  frame_room_cv_.wait(lock, [&] {
+    return frames_.size() < opt_.queue_depth || exhausted_ || stop_output_;
+  });
+  if (exhausted_) {
+    dropped_ += f.records;
+    return;
+  }
+  frames_.push_back(std::move(f));
+  frame_work_cv_.notify_one();
+}
+
+void BundleWriter::plan_checkpoint(std::unique_lock<std::mutex>& lock) {
+  if (chunks_since_checkpoint_ == 0) return;
+  v1::Checkpoint cp;
+  cp.set_bundle_id(bundle_id_);
+  cp.set_seq(planned_.next_seq);
+  cp.set_chunk_count(planned_.chunk_count);
+  cp.set_chain(platform::as_bytes(planned_.chain));
+  cp.set_total_bytes(planned_.pos);
+  cp.set_record_count(planned_.record_count);
+  cp.set_utc_ns(platform::realtime_ns());
+  cp.set_monotonic_ns(platform::monotonic_ns());
+  lock.unlock();
+  std::string env = envelope(kCheckpointPayloadType, cp.SerializeAsString());
+  lock.lock();
+  planned_.next_seq += 1;
+  planned_.pos += kFrameHeaderSize + env.size();
+  chunks_since_checkpoint_ = 0;
+  bytes_since_checkpoint_ = 0;
+  unsigned_first_ns_ = 0;
+  push_frame(lock, QueuedFrame{FrameType::kCheckpoint, std::move(env), 0, planned_});
+}
+
+void BundleWriter::chain_loop() {
+  // A record must never stay unsigned longer than checkpoint_interval_ms: act at 80% of it,
+  // looking every 100 ms.
   const std::int64_t limit_ns = std::int64_t{opt_.checkpoint_interval_ms} * 800'000;
+  auto old = [&](std::int64_t t) { return t != 0 && platform::monotonic_ns() - t >= limit_ns; };
   std::unique_lock lock(mu_);
-  while (!stop_ticker_) {
-    ticker_cv_.wait_for(lock, std::chrono::milliseconds(100));
-    if (stop_ticker_ || finished_ || exhausted_) continue;
-    if (unsigned_since_ns_ != 0 && platform::monotonic_ns() - unsigned_since_ns_ >= limit_ns) {
-      if (flush_chunk_locked()) checkpoint_locked();
+  for (;;) {
+    chunk_work_cv_.wait_for(lock, std::chrono::milliseconds(100),
+                            [&] { return !chunks_.empty() || stop_chain_; });
+    if (exhausted_) {
+      for (auto& c : chunks_) dropped_ += c.records;
+      chunks_.clear();
+      chunk_room_cv_.notify_all();
+      if (stop_chain_) return;
+      continue;
+    }
+    if (!chunks_.empty()) {
+      QueuedChunk c = std::move(chunks_.front());
+      chunks_.pop_front();
+      chunk_room_cv_.notify_all();
+      lock.unlock();  // hash without holding up the collectors
+      const std::uint64_t seq = planned_.next_seq;
+      planned_.chain = chain_next(planned_.chain, seq, c.bytes);
+      planned_.next_seq += 1;
+      planned_.pos += kFrameHeaderSize + c.bytes.size();
+      planned_.chunk_count += 1;
+      planned_.record_count += c.records;
+      bytes_since_checkpoint_ += c.bytes.size();
+      chunks_since_checkpoint_ += 1;
+      if (unsigned_first_ns_ == 0) unsigned_first_ns_ = c.first_ns;
+      lock.lock();
+      push_frame(lock, QueuedFrame{FrameType::kChunk, std::move(c.bytes), c.records, planned_});
+      if (bytes_since_checkpoint_ >= opt_.checkpoint_interval_bytes ||
+          (chunks_.empty() && old(unsigned_first_ns_))) {
+        plan_checkpoint(lock);
+      }
+      continue;
+    }
+    if (stop_chain_) return;
+    // Idle: sign whatever is getting old, including a chunk still being filled.
+    if (old(buf_first_ns_)) {
+      submit_locked(lock, true);  // the queue is empty, so this cannot wait
+      continue;                   // chain it; the check above then signs it
+    }
+    if (old(unsigned_first_ns_)) plan_checkpoint(lock);
+  }
+}
+
+void BundleWriter::output_loop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    frame_work_cv_.wait(lock, [&] { return !frames_.empty() || stop_output_; });
+    if (frames_.empty()) return;  // stop_output_ and drained
+    QueuedFrame f = std::move(frames_.front());
+    frames_.pop_front();
+    frame_room_cv_.notify_all();
+    bool ok = false;
+    if (!exhausted_) {
+      lock.unlock();
+      ok = write_frame(f.type, f.after.next_seq - 1, f.payload, false);
+      if (ok) {
+        committed_ = f.after;
+        if (f.type == FrameType::kCheckpoint) {
+          if (opt_.sync && ::fdatasync(fd_.get()) != 0 && errno != EINVAL && errno != EROFS) {
+            mark_exhausted(errno, "fdatasync");  // not durable: stop rather than claim it is
+          } else {
+            ++checkpoints_;
+          }
+        }
+      }
+      lock.lock();
+    }
+    if (!ok) dropped_ += f.records;
+    if (f.type == FrameType::kChunk && spare_.size() < opt_.queue_depth) {
+      f.payload.clear();
+      spare_.push_back(std::move(f.payload));
     }
   }
 }
 
 FinishResult BundleWriter::finish(FinishInfo info) {
+  FinishResult out;
+  {
+    std::unique_lock lock(mu_);
+    if (finished_) {
+      out.error = "finish called twice";
+      return out;
+    }
+    finished_ = true;
+    submit_locked(lock, true);
+    stop_chain_ = true;
+  }
+  chunk_work_cv_.notify_all();
+  if (chain_thread_.joinable()) chain_thread_.join();  // chains what is queued
   {
     std::lock_guard lock(mu_);
-    stop_ticker_ = true;
+    stop_output_ = true;
   }
-  ticker_cv_.notify_all();
-  if (ticker_.joinable()) ticker_.join();
+  frame_work_cv_.notify_all();
+  if (output_thread_.joinable()) output_thread_.join();  // writes what is queued
 
+  // Both threads have ended: this thread now owns the output state.
   std::lock_guard lock(mu_);
-  FinishResult out;
-  if (finished_) {
-    out.error = "finish called twice";
-    return out;
-  }
-  finished_ = true;
-  flush_chunk_locked();  // on failure the writer is exhausted and the records are counted dropped
-
   v1::Trailer t;
   t.set_bundle_id(bundle_id_);
-  t.set_seq(seq_);
-  t.set_chunk_count(chunk_count_);
-  t.set_chain(platform::as_bytes(chain_));
-  t.set_total_bytes(pos_);
-  t.set_record_count(record_count_);
+  t.set_seq(committed_.next_seq);
+  t.set_chunk_count(committed_.chunk_count);
+  t.set_chain(platform::as_bytes(committed_.chain));
+  t.set_total_bytes(committed_.pos);
+  t.set_record_count(committed_.record_count);
   t.set_end_utc_ns(platform::realtime_ns());
   t.set_end_monotonic_ns(platform::monotonic_ns());
   t.set_reason(exhausted_ ? v1::OUTPUT_EXHAUSTED : info.reason);
@@ -254,25 +355,25 @@ FinishResult BundleWriter::finish(FinishInfo info) {
   *t.mutable_clocks() = info.clocks;
 
   out.reason = t.reason();
-  out.records_written = record_count_;
+  out.records_written = committed_.record_count;
   out.records_dropped = dropped_;
-  out.final_chain = platform::as_bytes(chain_);
-  out.trailer_written =
-      write_frame(FrameType::kTrailer, envelope(kTrailerPayloadType, t.SerializeAsString()), true);
+  out.final_chain = platform::as_bytes(committed_.chain);
+  out.trailer_written = write_frame(FrameType::kTrailer, committed_.next_seq,
+                                    envelope(kTrailerPayloadType, t.SerializeAsString()), true);
   if (out.trailer_written && opt_.sync && ::fdatasync(fd_.get()) != 0 && errno != EINVAL &&
       errno != EROFS) {
     out.trailer_written = false;
-    mark_exhausted_locked(errno, "fdatasync");
+    mark_exhausted(errno, "fdatasync");
   }
-  // Give back the reservation beyond the end (failure is harmless: the file size is already pos_).
-  if (::ftruncate(fd_.get(), static_cast<off_t>(pos_)) != 0) {
+  // Give back the reservation beyond the end (failure is harmless: the size is already right).
+  if (::ftruncate(fd_.get(), static_cast<off_t>(committed_.pos)) != 0) {
   }
   if (::close(fd_.release()) != 0 && out.trailer_written) {
     out.trailer_written = false;
-    mark_exhausted_locked(errno, "close");
+    mark_exhausted(errno, "close");
   }
   out.checkpoints = checkpoints_;
-  out.total_bytes = pos_;
+  out.total_bytes = committed_.pos;
   out.error = error_;
   return out;
 }

@@ -1,16 +1,25 @@
 // BundleWriter: streams records into a signed, hash-chained bundle file (docs/FORMAT.md).
 //
-// Memory is bounded by one chunk (max_chunk_bytes). Frames are written with write(2) in order;
-// a CHECKPOINT follows every checkpoint_interval_bytes of chunks or checkpoint_interval_ms of
-// unsigned data (a background ticker enforces the time bound), and is fdatasync'ed. Room for the
-// trailer is kept reserved ahead of the write position with fallocate(FALLOC_FL_KEEP_SIZE); when
-// the output runs out (ENOSPC, EDQUOT, EFBIG, EIO) the failed frame is cut off and the writer
-// becomes "exhausted": later appends are dropped and counted, and finish() writes the trailer
-// with reason OUTPUT_EXHAUSTED into the reserved room.
+// A three-stage pipeline, so that hashing and the kernel's copy of the data run side by side:
+//  1. append() (any thread) serializes records into the current chunk buffer; a full chunk goes
+//     on a bounded queue.
+//  2. The chain thread numbers frames, extends the hash chain, and decides and signs CHECKPOINTs:
+//     after every checkpoint_interval_bytes of chunks, and before any record has waited
+//     checkpoint_interval_ms unsigned (it looks every 100 ms).
+//  3. The output thread writes the frames in order and fdatasyncs after each checkpoint.
+// Every frame carries the chain state after it, so the trailer always describes exactly the
+// frames that reached the file. Memory is bounded by the two queues (queue_depth chunks each).
+//
+// Room for the trailer is kept reserved ahead of the write position with
+// fallocate(FALLOC_FL_KEEP_SIZE). When the output fails (ENOSPC, EDQUOT, EFBIG, EIO) the failed
+// frame is cut off and the writer becomes "exhausted": frames in flight and later records are
+// dropped and counted, and finish() writes the trailer with reason OUTPUT_EXHAUSTED into the
+// reserved room.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -35,8 +44,8 @@ struct WriterOptions {
   std::uint32_t checkpoint_interval_bytes = 1u << 20;
   std::uint32_t checkpoint_interval_ms = 5000;
   std::uint64_t trailer_reserve_bytes = 64u << 10;
+  std::uint32_t queue_depth = 4;   // full chunks waiting for the I/O thread
   bool sync = true;    // fdatasync after each checkpoint and at the end
-  bool ticker = true;  // background thread for the time bound on checkpoints
 };
 
 struct FinishInfo {
@@ -83,13 +92,38 @@ class BundleWriter {
   FinishResult finish(FinishInfo info);
 
  private:
+  struct QueuedChunk {
+    std::string bytes;
+    std::uint64_t records = 0;
+    std::int64_t first_ns = 0;  // monotonic time its first record was appended
+  };
+  // The chain state once a frame is in the file.
+  struct ChainState {
+    std::uint64_t next_seq = 0;
+    std::uint64_t pos = 0;  // bytes in the file
+    platform::Digest256 chain{};
+    std::uint64_t chunk_count = 0;
+    std::uint64_t record_count = 0;
+  };
+  struct QueuedFrame {
+    FrameType type;
+    std::string payload;
+    std::uint64_t records = 0;  // records in it (chunks)
+    ChainState after;           // state once this frame is written
+  };
+
   BundleWriter(platform::UniqueFd fd, const crypto::SigningKey& key, WriterOptions options);
-  bool write_frame(FrameType type, std::string_view payload, bool use_reserve);
-  bool flush_chunk_locked();
-  bool checkpoint_locked();
+  // Moves buf_ onto the chunk queue (caller holds mu_; waits for room unless `force`).
+  void submit_locked(std::unique_lock<std::mutex>& lock, bool force);
+  void chain_loop();
+  void output_loop();
+  // Chain thread: queue a frame for the output thread (waits for room).
+  void push_frame(std::unique_lock<std::mutex>& lock, QueuedFrame f);
+  void plan_checkpoint(std::unique_lock<std::mutex>& lock);
+  // Output thread (or start()/finish() when no other thread runs).
+  bool write_frame(FrameType type, std::uint64_t seq, std::string_view payload, bool use_reserve);
   std::string envelope(std::string_view type, std::string_view payload) const;
-  void ticker_loop();
-  void mark_exhausted_locked(int err, const char* op);
+  void mark_exhausted(int err, const char* op);
 
   platform::UniqueFd fd_;
   const crypto::SigningKey& key_;
@@ -97,28 +131,36 @@ class BundleWriter {
   v1::Header header_;
   std::string bundle_id_;
 
+  // Shared, guarded by mu_.
   mutable std::mutex mu_;
-  std::string buf_;                 // current chunk
-  std::uint64_t records_in_buf_ = 0;
-  std::uint64_t pos_ = 0;           // bytes written so far
-  std::uint64_t seq_ = 0;           // next frame seq
-  platform::Digest256 chain_{};
-  std::uint64_t chunk_count_ = 0;
-  std::uint64_t record_count_ = 0;  // records in written chunks
+  std::condition_variable chunk_room_cv_, chunk_work_cv_, frame_room_cv_, frame_work_cv_;
+  std::string buf_;                  // current chunk
+  std::uint64_t buf_records_ = 0;
+  std::int64_t buf_first_ns_ = 0;
+  std::deque<QueuedChunk> chunks_;
+  std::deque<QueuedFrame> frames_;
+  std::vector<std::string> spare_;   // recycled chunk buffers
   std::uint64_t next_index_ = 0;
   std::uint64_t dropped_ = 0;
-  std::uint64_t checkpoints_ = 0;
+  bool finished_ = false;
+  bool stop_chain_ = false;
+  bool stop_output_ = false;
+  std::atomic<bool> exhausted_{false};
+
+  // Chain thread's planning state (what the file will hold if every write succeeds).
+  ChainState planned_;
   std::uint64_t bytes_since_checkpoint_ = 0;
   std::uint64_t chunks_since_checkpoint_ = 0;
-  std::int64_t unsigned_since_ns_ = 0;  // monotonic time of the oldest unsigned data, 0 if none
+  std::int64_t unsigned_first_ns_ = 0;  // oldest chained-but-unsigned record, 0 if none
+
+  // Output thread's state: what the file holds.
+  ChainState committed_;
+  std::uint64_t checkpoints_ = 0;
+  std::uint64_t reserved_end_ = 0;  // file offset up to which space is reserved
   bool reserve_supported_ = true;
-  bool finished_ = false;
-  std::atomic<bool> exhausted_{false};
   std::string error_;
 
-  std::thread ticker_;
-  std::condition_variable ticker_cv_;
-  bool stop_ticker_ = false;
+  std::thread chain_thread_, output_thread_;
 };
 
 // Creates a new output file: O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600. Never

@@ -31,7 +31,7 @@ if command -v strace >/dev/null; then
   vc=$(verify_code s.hozen)
   [ "$vc" != 0 ] && pass || fail "injected fdatasync EIO: bundle verifies as complete"
   expect_code 4 "fallocate ENOSPC at start" -- timeout 60 strace -f -qq -o /dev/null \
-    -e trace=fallocate -e inject=fallocate:error=ENOSPC:when=1 "$HOZEN" "${big[@]}" -o "f.hozen"
+    -e trace=fallocate -e inject=fallocate:error=ENOSPC:when=1+ "$HOZEN" "${big[@]}" -o "f.hozen"
   [ ! -e f.hozen ] && pass || fail "an empty bundle was left behind"
 else
   echo "SKIP: strace not installed"

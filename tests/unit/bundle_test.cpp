@@ -32,7 +32,6 @@ bundle::WriterOptions small_options() {
   bundle::WriterOptions o;
   o.target_chunk_bytes = 400;
   o.checkpoint_interval_bytes = 900;
-  o.ticker = false;
   o.sync = false;
   return o;
 }
