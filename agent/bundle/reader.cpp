@@ -73,6 +73,12 @@ EnvelopeCheck check_envelope(std::string_view frame_payload, std::string_view ex
       sig.key_id() != platform::as_bytes(platform::Sha256::of(public_key))) {
     return EnvelopeCheck::kBadSignature;
   }
+  // Protobuf keeps unknown fields and re-emits them, so they would survive the re-encoding check:
+  // refuse them explicitly.
+  if (!env.GetReflection()->GetUnknownFields(env).empty() ||
+      !sig.GetReflection()->GetUnknownFields(sig).empty()) {
+    return EnvelopeCheck::kMalformed;
+  }
   if (env.SerializeAsString() != frame_payload) return EnvelopeCheck::kMalformed;
   // The type is inside the signed bytes (PAE), so a checkpoint envelope relabelled as a trailer
   // fails the signature even if the label check below were skipped.
@@ -153,6 +159,7 @@ VerifyReport verify_bundle(ByteSource& in, const VerifyOptions& options,
   }
   v1::Header header;
   if (!header.ParseFromString(env.payload()) || header.signer_public_key() != claimed_key ||
+      header.signer_key_id() != platform::as_bytes(platform::Sha256::of(claimed_key)) ||
       header.bundle_id().size() != 16 || header.format_version() != kFormatVersion) {
     fail(VerifyStatus::kBroken, 0, "header payload malformed or signer key mismatch");
     rep.total_bytes = total;
@@ -284,7 +291,8 @@ VerifyReport verify_bundle(ByteSource& in, const VerifyOptions& options,
       }
       chain = chain_next(chain, seq, payload);
       ++chunk_count;
-      pending_bytes += payload.size();
+      // Count a per-chunk overhead too, so floods of empty chunks are bounded as well.
+      pending_bytes += payload.size() + kFrameHeaderSize + 64;
       pending_records += *n;
       pending.push_back(payload);
       if (pending_bytes > max_pending) {
@@ -347,6 +355,11 @@ VerifyReport verify_bundle(ByteSource& in, const VerifyOptions& options,
     char extra;
     std::uint64_t after = total;
     auto tail = read_exact(in, &extra, 1, total);
+    if (tail == ReadOutcome::kError) {
+      fail(VerifyStatus::kReadError, after, std::strerror(errno));
+      give_up_pending();
+      break;
+    }
     if (tail != ReadOutcome::kEof) {
       fail(VerifyStatus::kBroken, after, "data after the trailer");
       give_up_pending();

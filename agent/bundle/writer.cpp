@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
 
 #include "platform/host.h"
@@ -46,6 +47,11 @@ Result<std::unique_ptr<BundleWriter>> BundleWriter::start(platform::UniqueFd fd,
                                                           const crypto::SigningKey& key,
                                                           v1::Header header,
                                                           WriterOptions options) {
+  // Never write what our own reader (and FORMAT.md) would refuse.
+  options.max_chunk_bytes = std::min(options.max_chunk_bytes, kMaxChunkFrame);
+  options.target_chunk_bytes = std::min(options.target_chunk_bytes, options.max_chunk_bytes);
+  options.checkpoint_interval_bytes = std::min(options.checkpoint_interval_bytes, kMaxPendingBytes);
+  options.queue_depth = std::max<std::uint32_t>(options.queue_depth, 1);
   std::unique_ptr<BundleWriter> w(new BundleWriter(std::move(fd), key, options));
   w->bundle_id_.resize(16);
   if (RAND_bytes(reinterpret_cast<unsigned char*>(w->bundle_id_.data()), 16) != 1) {
@@ -122,26 +128,23 @@ bool BundleWriter::write_frame(FrameType type, std::uint64_t seq, std::string_vi
       }
     }
   }
+  // pwrite at explicit offsets: after a failed frame, the next write (the trailer) lands at the
+  // right place whatever was left behind, and the final ftruncate cuts any leftover.
   std::string_view parts[2] = {frame, payload};
-  std::uint64_t written = 0;
+  std::uint64_t at = pos;
   for (std::string_view part : parts) {
     std::size_t off = 0;
     while (off < part.size()) {
-      ssize_t n = ::write(fd_.get(), part.data() + off, part.size() - off);
+      ssize_t n = ::pwrite(fd_.get(), part.data() + off, part.size() - off,
+                           static_cast<off_t>(at + off));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        int e = n < 0 ? errno : ENOSPC;
-        // Cut the partial frame so the file ends on a frame boundary (if this fails too, a
-        // reader sees a partial frame, which is an unverified tail anyway).
-        if (written + off > 0 && ::ftruncate(fd_.get(), static_cast<off_t>(pos)) == 0) {
-          ::lseek(fd_.get(), static_cast<off_t>(pos), SEEK_SET);
-        }
-        mark_exhausted(e, "write");
+        mark_exhausted(n < 0 ? errno : ENOSPC, "write");
         return false;
       }
       off += static_cast<std::size_t>(n);
     }
-    written += part.size();
+    at += part.size();
   }
   committed_.pos = pos + total;
   return true;
@@ -153,8 +156,9 @@ void BundleWriter::submit_locked(std::unique_lock<std::mutex>& lock, bool force)
     chunk_room_cv_.wait(lock, [&] {
       return chunks_.size() < opt_.queue_depth || stop_chain_ || exhausted_;
     });
+    if (buf_.empty()) return;  // someone else submitted it while we waited
   }
-  if (exhausted_) {
+  if (exhausted_ || stop_chain_) {
     dropped_ += buf_records_;
   } else {
     chunks_.push_back(QueuedChunk{std::move(buf_), buf_records_, buf_first_ns_});
@@ -186,7 +190,7 @@ AppendResult BundleWriter::append(v1::Record& record) {
   }
   ++next_index_;
   if (buf_.size() + size + 10 > opt_.max_chunk_bytes) submit_locked(lock, false);
-  if (exhausted_) {
+  if (exhausted_ || finished_) {  // the wait may have spanned an exhaustion or finish()
     ++dropped_;
     return AppendResult::kStopped;
   }
@@ -256,6 +260,11 @@ void BundleWriter::chain_loop() {
       QueuedChunk c = std::move(chunks_.front());
       chunks_.pop_front();
       chunk_room_cv_.notify_all();
+      // Sign before this chunk would take the unsigned run past the interval.
+      if (chunks_since_checkpoint_ > 0 &&
+          bytes_since_checkpoint_ + c.bytes.size() > opt_.checkpoint_interval_bytes) {
+        plan_checkpoint(lock);
+      }
       lock.unlock();  // hash without holding up the collectors
       const std::uint64_t seq = planned_.next_seq;
       planned_.chain = chain_next(planned_.chain, seq, c.bytes);

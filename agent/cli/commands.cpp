@@ -118,6 +118,7 @@ void install_signal_handlers() {
   sa.sa_flags = 0;
   for (int s : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(s, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGXFSZ, SIG_IGN);  // RLIMIT_FSIZE must give EFBIG (output_exhausted), not death
 }
 
 std::string sanitize_for_filename(std::string_view s) {
@@ -418,7 +419,9 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
       std::cout << (first ? "" : ", ") << v1::ItemStatus_Name(static_cast<v1::ItemStatus>(st)) << " " << n;
       first = false;
     }
-    std::cout << (first ? "none" : "") << "; anomalies " << result.anomalies << "\n"
+    std::cout << (first ? "none" : "") << "; anomalies " << result.anomalies;
+    if (fin.records_dropped > 0) std::cout << "; " << fin.records_dropped << " records dropped (too large)";
+    std::cout << "\n"
               << "  check with: hozen verify " << escape_bytes(output) << "\n";
     return kExitOk;
   }

@@ -182,13 +182,15 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
         out = {v1::RUN_FAILED, "unknown exception"};
       }
       std::int64_t end_mono = platform::monotonic_ns();
+      // A deadline that passed while the collector ran cancels it, whatever else it reported.
+      if ((out.status == v1::RUN_OK || out.status == v1::RUN_PARTIAL) && deadline > 0 &&
+          end_mono >= deadline) {
+        out = {v1::RUN_CANCELLED, "deadline"};
+      }
       if (out.status == v1::RUN_OK) {
         bool failures = false;
         for (auto& [st, n] : sink.items_) failures = failures || (st != v1::ITEM_OK && n > 0);
         if (failures || sink.dropped_ > 0 || sink.limit_hit_) out.status = v1::RUN_PARTIAL;
-      }
-      if (out.status == v1::RUN_OK && deadline > 0 && end_mono >= deadline) {
-        out = {v1::RUN_CANCELLED, "deadline"};
       }
       if (sink.limit_hit_) out.detail += (out.detail.empty() ? "" : "; ") + std::string("record limit reached");
       run.set_status(out.status);
@@ -223,9 +225,10 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
     result.reason = v1::OUTPUT_EXHAUSTED;
   } else if (s.interrupted != nullptr && s.interrupted->load()) {
     result.reason = v1::INTERRUPTED;
-  } else if (s.global_deadline_mono_ns > 0 && platform::monotonic_ns() >= s.global_deadline_mono_ns &&
-             std::any_of(result.runs.begin(), result.runs.end(),
+  } else if (std::any_of(result.runs.begin(), result.runs.end(),
                          [](const auto& r) { return r.status() == v1::RUN_CANCELLED; })) {
+    // COMPLETE means every selected collector ran to its end (FORMAT.md §2.4); a collector cut
+    // off by its own or the global deadline is not that.
     result.reason = v1::DEADLINE;
   }
   return result;
