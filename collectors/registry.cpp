@@ -1,5 +1,9 @@
 #include "collectors/registry.h"
 
+#include "collectors/kernel_modules/kernel_modules_collector.h"
+#include "collectors/network/network_collector.h"
+#include "collectors/processes/processes_collector.h"
+#include "collectors/sessions/sessions_collector.h"
 #include "collectors/system/system_collector.h"
 #ifdef HOZEN_TEST_COLLECTORS
 #include "collectors/testing/slow_collector.h"
@@ -9,10 +13,14 @@ namespace hozen::collectors {
 
 std::vector<std::unique_ptr<Collector>> make_registry() {
   std::vector<std::unique_ptr<Collector>> out;
-  // The runner takes its clock snapshot before the first collector.
+  // The runner takes its clock snapshot before the first collector. Volatile state first
+  // (REQUIREMENTS req. 1): no file content is read before kernel_modules has finished.
+  out.push_back(std::make_unique<network::NetworkCollector>());
+  out.push_back(std::make_unique<sessions::SessionsCollector>());
+  out.push_back(std::make_unique<processes::ProcessesCollector>());
+  out.push_back(std::make_unique<kernel_modules::KernelModulesCollector>());
   out.push_back(std::make_unique<system::SystemCollector>());
-  // Next (issue order): network, sessions, processes, kernel_modules, users, logins, services,
-  // scheduled_tasks, persistence, packages, file sweep.
+  // Next (issue order): users, logins, services, scheduled_tasks, persistence, packages, file sweep.
 #ifdef HOZEN_TEST_COLLECTORS
   out.push_back(std::make_unique<testing::SlowCollector>());
 #endif

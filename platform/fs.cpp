@@ -197,6 +197,12 @@ Result<std::vector<DirEntry>> RootedFileSystem::list_dir(std::string_view host_p
   }
 }
 
+Result<struct stat> fstat_fd(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return platform::Unexpected(Error::from_errno(errno, "fstat"));
+  return st;
+}
+
 std::string join_path(std::string_view dir, std::string_view name) {
   std::string out(dir);
   if (out.empty() || out.back() != '/') out += '/';

@@ -86,6 +86,9 @@ class RootedFileSystem final : public FileSystem {
 // Reads everything from `fd` up to `cap` bytes (EINTR-safe). Sets *truncated if more remained.
 [[nodiscard]] Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated);
 
+// fstat of an open fd. Errors: kIo.
+[[nodiscard]] Result<struct stat> fstat_fd(int fd);
+
 // Joins "/a/b" and "c" into "/a/b/c".
 std::string join_path(std::string_view dir, std::string_view name);
 

@@ -12,7 +12,14 @@ inline constexpr std::string_view kOsRelease = "/etc/os-release";
 inline constexpr std::string_view kOsReleaseFallback = "/usr/lib/os-release";
 inline constexpr std::string_view kLocaltime = "/etc/localtime";
 inline constexpr std::string_view kTimezone = "/etc/timezone";
+inline constexpr std::string_view kResolvConf = "/etc/resolv.conf";
+inline constexpr std::string_view kHosts = "/etc/hosts";
+inline constexpr std::string_view kUtmp = "/run/utmp";
+inline constexpr std::string_view kUtmpLegacy = "/var/run/utmp";
+inline constexpr std::string_view kProcModules = "/proc/modules";
+inline constexpr std::string_view kSysModule = "/sys/module";
 
+inline constexpr std::string_view kProcRoot = "/proc";
 inline constexpr std::string_view kBootId = "/proc/sys/kernel/random/boot_id";
 inline constexpr std::string_view kPidMax = "/proc/sys/kernel/pid_max";
 inline constexpr std::string_view kTainted = "/proc/sys/kernel/tainted";

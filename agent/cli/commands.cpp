@@ -369,6 +369,8 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   facts.page_size = ::sysconf(_SC_PAGESIZE);
   facts.boot_time_utc_ns = start_clocks.realtime_ns - start_clocks.boottime_ns;
   facts.boot_id = header.host().boot_id();
+  facts.proc_root = std::string(platform::paths::kProcRoot);
+  facts.self_pid = ::getpid();
 
   runner::RunSettings settings;
   settings.host = host_fs->get();

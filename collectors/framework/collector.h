@@ -20,6 +20,8 @@ struct PlatformFacts {
   std::int64_t page_size = 4096;
   std::int64_t boot_time_utc_ns = 0;  // realtime - boottime at the start of the run
   std::string boot_id;
+  std::string proc_root = "/proc";  // the live procfs (a FakeProc fixture in tests)
+  std::int32_t self_pid = 0;        // the collector's own pid (self-disclosure)
 };
 
 struct Limits {
@@ -27,6 +29,12 @@ struct Limits {
   std::size_t max_anomaly_raw_bytes = 4096;  // bytes of an offending line kept in an anomaly
   std::size_t max_dir_entries = 1u << 20;
   std::uint64_t max_records_per_collector = 10'000'000;
+  std::size_t max_processes = 1u << 22;       // pid_max's upper bound on 64-bit kernels
+  std::size_t max_proc_file_bytes = 256u << 10;  // cmdline, environ, status...
+  std::size_t max_maps_bytes = 8u << 20;
+  std::size_t max_fds_per_process = 1u << 16;
+  std::size_t max_libraries = 1024;
+  std::uint64_t max_exe_hash_bytes = 512ull << 20;
 };
 
 // Typed configuration shared by the collectors (validated by the CLI before the run).

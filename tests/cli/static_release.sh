@@ -15,6 +15,19 @@ if command -v strace >/dev/null; then
            | grep -vE '^(/|/proc/.*|/sys/.*|b\.hozen|proc/.*|sys/.*|etc/machine-id|etc/localtime|etc/timezone)$' | sort -u)
   [ -z "$others" ] && pass || fail "opened host paths: $others"
   "$HOZEN" verify b.hozen | grep -q "static" && pass || fail "header does not say static"
+  # T1, order of volatility: every socket table and process map is read before the first
+  # configuration file's content (/etc/os-release, read by the first non-volatile collector).
+  strace -f -qq -o order.txt -e trace=openat,openat2 "$HOZEN" collect -q -o c.hozen >/dev/null 2>&1
+  first_file=$(grep -n 'os-release' order.txt | head -1 | cut -d: -f1)
+  last_net=$(grep -n 'net/tcp' order.txt | tail -1 | cut -d: -f1)
+  last_maps=$(grep -n '"maps"' order.txt | tail -1 | cut -d: -f1)
+  last_modules=$(grep -n 'modules"' order.txt | tail -1 | cut -d: -f1)
+  if [ -n "$first_file" ] && [ -n "$last_net" ] && [ -n "$last_maps" ] && [ -n "$last_modules" ] &&
+     [ "$last_net" -lt "$first_file" ] && [ "$last_maps" -lt "$first_file" ] && [ "$last_modules" -lt "$first_file" ]; then
+    pass
+  else
+    fail "order of volatility: os-release at line ${first_file:-none}, last net/tcp ${last_net:-none}, maps ${last_maps:-none}, modules ${last_modules:-none}"
+  fi
 else
   echo "SKIP: strace not installed"
 fi

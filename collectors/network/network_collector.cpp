@@ -1,0 +1,361 @@
+#include "collectors/network/network_collector.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "platform/netlink/sock_diag.h"
+#include "platform/paths.h"
+#include "platform/procfs/net.h"
+#include "platform/procfs/net_route.h"
+#include "platform/procfs/process_dir.h"
+#include "platform/procfs/stat.h"
+#include "platform/sha256.h"
+
+namespace hozen::collectors::network {
+namespace {
+
+using platform::procfs::ProcRoot;
+
+struct Namespace {
+  std::vector<std::int32_t> members;  // in listing order; the first readable one is the reader
+};
+
+std::string ip_text(int family, const std::array<std::uint8_t, 16>& a) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (::inet_ntop(family, a.data(), buf, sizeof buf) == nullptr) return "?";
+  return buf;
+}
+
+struct Table {
+  const char* file;
+  const char* protocol;
+  int family;
+};
+constexpr Table kInetTables[] = {
+    {"net/tcp", "tcp", AF_INET},  {"net/tcp6", "tcp", AF_INET6}, {"net/udp", "udp", AF_INET},
+    {"net/udp6", "udp", AF_INET6}, {"net/raw", "raw", AF_INET},  {"net/raw6", "raw", AF_INET6},
+};
+
+class NetworkReader {
+ public:
+  NetworkReader(const Context& ctx, Sink& sink, const ProcRoot& root)
+      : ctx_(ctx), sink_(sink), root_(root) {}
+
+  bool run(const std::vector<std::int32_t>& pids);
+
+ private:
+  void scan_process(std::int32_t pid);
+  bool read_namespace(std::uint64_t netns, const Namespace& ns);
+  bool emit_socket(v1::Socket&& s) {
+    if (auto it = owners_.find(s.inode()); it != owners_.end()) {
+      for (const auto& o : it->second) *s.add_owners() = o;
+    }
+    v1::Record r;
+    *r.mutable_socket() = std::move(s);
+    sink_.item(v1::ITEM_OK);
+    return sink_.emit(std::move(r));
+  }
+  void compare_with_sock_diag(std::uint64_t netns, const std::set<std::uint64_t>& tcp,
+                              const std::set<std::uint64_t>& udp);
+  void preserve(std::string_view path);
+
+  const Context& ctx_;
+  Sink& sink_;
+  const ProcRoot& root_;
+  std::map<std::uint64_t, Namespace> namespaces_;
+  std::map<std::uint64_t, std::vector<v1::SocketOwner>> owners_;
+  std::uint64_t self_netns_ = 0;
+};
+
+void NetworkReader::scan_process(std::int32_t pid) {
+  auto dir = root_.open_process(pid);
+  if (!dir) return;  // exited since the listing, or denied: the processes collector records it
+  auto ns = dir->stat_magic("ns/net");
+  if (!ns) return;  // kernel threads share init's namespace; vanished processes have none
+  namespaces_[ns->st_ino].members.push_back(pid);
+  if (pid == ctx_.facts().self_pid) self_netns_ = ns->st_ino;
+  bool trunc = false;
+  auto fds = dir->list_fds(ctx_.limits().max_fds_per_process, &trunc);
+  if (!fds) return;
+  std::uint64_t start = 0;
+  std::string comm;
+  if (auto text = dir->read("stat", 64 * 1024, &trunc)) {
+    if (auto st = platform::procfs::parse_stat(*text)) {
+      start = st->starttime;
+      comm = st->comm;
+    }
+  }
+  for (const auto& f : *fds) {
+    std::string_view t = f.target;
+    if (!t.starts_with("socket:[") || t.size() < 10) continue;
+    auto ino = platform::parse_uint<std::uint64_t>(t.substr(8, t.size() - 9));
+    if (!ino) continue;
+    v1::SocketOwner o;
+    o.set_pid(pid);
+    o.set_start_ticks(start);
+    o.set_fd(f.fd);
+    o.set_comm(comm);
+    owners_[*ino].push_back(std::move(o));
+  }
+}
+
+bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
+  const std::size_t cap = ctx_.limits().max_file_bytes * 16;  // socket tables can be large
+  std::optional<platform::procfs::ProcessDir> dir;
+  std::uint64_t reader_start = 0;
+  for (std::int32_t pid : ns.members) {
+    auto d = root_.open_process(pid);
+    if (!d) continue;
+    auto check = d->stat_magic("ns/net");
+    if (!check || check->st_ino != netns) continue;  // pid reused meanwhile
+    bool trunc = false;
+    if (auto text = d->read("stat", 64 * 1024, &trunc)) {
+      if (auto st = platform::procfs::parse_stat(*text)) reader_start = st->starttime;
+    }
+    dir.emplace(std::move(*d));
+    break;
+  }
+  v1::Record nsrec;
+  auto* n = nsrec.mutable_network_namespace();
+  n->set_inode(netns);
+  n->set_member_processes(static_cast<std::uint32_t>(ns.members.size()));
+  n->set_collector_namespace(netns == self_netns_);
+  if (!dir) {
+    sink_.item_error("netns " + std::to_string(netns),
+                     platform::Error::make(platform::ErrorKind::kNotFound, "open", "",
+                                           "every member process exited before it could be read"));
+    return sink_.emit(std::move(nsrec));
+  }
+  n->set_reader_pid(dir->pid());
+  n->set_reader_start_ticks(reader_start);
+  const std::string base = "/proc/" + std::to_string(dir->pid()) + "/";
+  std::uint32_t count = 0;
+  std::set<std::uint64_t> tcp_inodes, udp_inodes;
+  auto read_table = [&](const char* file) -> std::optional<std::string> {
+    bool trunc = false;
+    auto text = dir->read(file, cap, &trunc);
+    if (!text) {
+      // Tables of protocols the kernel lacks (no IPv6) are simply absent.
+      if (text.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(base + file, text.error());
+      return std::nullopt;
+    }
+    if (trunc) sink_.anomaly("net_table_truncated", base + file, 0, "table larger than the cap", {});
+    return std::optional<std::string>(std::move(*text));
+  };
+  auto anomalies = [&](const char* file, const auto& parsed) {
+    for (const auto& bad : parsed.malformed) {
+      sink_.anomaly("net_table_malformed_line", base + file, bad.line, bad.reason, bad.raw);
+    }
+  };
+  for (const auto& t : kInetTables) {
+    auto text = read_table(t.file);
+    if (!text) continue;
+    auto parsed = platform::procfs::parse_proc_net_inet(*text, t.family);
+    anomalies(t.file, parsed);
+    for (const auto& e : parsed.entries) {
+      if (ctx_.should_stop()) return false;
+      v1::Socket s;
+      s.set_protocol(t.protocol);
+      s.set_family(static_cast<std::uint32_t>(t.family));
+      s.set_local_address(ip_text(t.family, e.local));
+      s.set_local_port(e.local_port);
+      s.set_remote_address(ip_text(t.family, e.remote));
+      s.set_remote_port(e.remote_port);
+      s.set_state(tcp_state_name(e.state));
+      s.set_state_code(e.state);
+      s.set_uid(e.uid);
+      s.set_inode(e.inode);
+      s.set_netns(netns);
+      s.set_rx_queue(e.rx_queue);
+      s.set_tx_queue(e.tx_queue);
+      const std::size_t alen = t.family == AF_INET ? 4 : 16;
+      bool zero = e.remote_port == 0 &&
+                  std::all_of(e.remote.begin(), e.remote.begin() + static_cast<long>(alen),
+                              [](std::uint8_t b) { return b == 0; });
+      s.set_classification(classify(t.protocol, e.state, zero));
+      if (std::string_view(t.protocol) == "tcp") tcp_inodes.insert(e.inode);
+      if (std::string_view(t.protocol) == "udp") udp_inodes.insert(e.inode);
+      ++count;
+      if (!emit_socket(std::move(s))) return false;
+    }
+  }
+  if (auto text = read_table("net/unix")) {
+    auto parsed = platform::procfs::parse_proc_net_unix(*text);
+    anomalies("net/unix", parsed);
+    for (const auto& e : parsed.entries) {
+      if (ctx_.should_stop()) return false;
+      v1::Socket s;
+      s.set_protocol("unix");
+      s.set_family(AF_UNIX);
+      s.set_unix_path(e.path);
+      s.set_unix_type(e.type);
+      s.set_state_code(e.state);
+      s.set_inode(e.inode);
+      s.set_netns(netns);
+      // __SO_ACCEPTCON: a listening stream socket.
+      s.set_classification((e.flags & 0x10000u) != 0 ? v1::LISTENING : v1::OTHER);
+      ++count;
+      if (!emit_socket(std::move(s))) return false;
+    }
+  }
+  if (auto text = read_table("net/packet")) {
+    auto parsed = platform::procfs::parse_proc_net_packet(*text);
+    anomalies("net/packet", parsed);
+    for (const auto& e : parsed.entries) {
+      v1::Socket s;
+      s.set_protocol("packet");
+      s.set_family(AF_PACKET);
+      s.set_packet_protocol(e.proto);
+      s.set_packet_interface(e.iface);
+      s.set_uid(e.uid);
+      s.set_inode(e.inode);
+      s.set_netns(netns);
+      s.set_classification(v1::OTHER);
+      ++count;
+      if (!emit_socket(std::move(s))) return false;
+    }
+  }
+  for (const char* file : {"net/route", "net/ipv6_route"}) {
+    auto text = read_table(file);
+    if (!text) continue;
+    bool v6 = std::string_view(file).ends_with("6_route");
+    auto parsed = v6 ? platform::procfs::parse_ipv6_route(*text) : platform::procfs::parse_route(*text);
+    anomalies(file, parsed);
+    for (const auto& e : parsed.entries) {
+      v1::Record r;
+      auto* rt = r.mutable_route();
+      rt->set_netns(netns);
+      rt->set_family(static_cast<std::uint32_t>(e.family));
+      rt->set_interface(e.interface);
+      rt->set_destination(ip_text(e.family, e.destination) + "/" + std::to_string(e.prefix_len));
+      rt->set_gateway(ip_text(e.family, e.gateway));
+      rt->set_flags(e.flags);
+      rt->set_metric(e.metric);
+      if (!sink_.emit(std::move(r))) return false;
+    }
+  }
+  if (auto text = read_table("net/arp")) {
+    auto parsed = platform::procfs::parse_arp(*text);
+    anomalies("net/arp", parsed);
+    for (const auto& e : parsed.entries) {
+      v1::Record r;
+      auto* nb = r.mutable_neighbour();
+      nb->set_netns(netns);
+      nb->set_address(e.ip);
+      nb->set_hw_address(e.hw_address);
+      nb->set_interface(e.interface);
+      nb->set_flags(e.flags);
+      nb->set_hw_type(e.hw_type);
+      if (!sink_.emit(std::move(r))) return false;
+    }
+  }
+  n->set_sockets(count);
+  if (netns == self_netns_ && ctx_.facts().proc_root == platform::paths::kProcRoot) {
+    compare_with_sock_diag(netns, tcp_inodes, udp_inodes);
+  }
+  return sink_.emit(std::move(nsrec));
+}
+
+void NetworkReader::compare_with_sock_diag(std::uint64_t netns, const std::set<std::uint64_t>& tcp,
+                                           const std::set<std::uint64_t>& udp) {
+  for (auto [name, proto, proc_set] : {std::tuple{"tcp", IPPROTO_TCP, &tcp}, std::tuple{"udp", IPPROTO_UDP, &udp}}) {
+    v1::Record r;
+    auto* c = r.mutable_socket_view_comparison();
+    c->set_netns(netns);
+    c->set_protocol(name);
+    std::set<std::uint64_t> diag;
+    std::string err;
+    for (int family : {AF_INET, AF_INET6}) {
+      auto inodes = platform::netlink::inet_socket_inodes(family, proto);
+      if (!inodes) {
+        err += inodes.error().message() + "; ";
+        continue;
+      }
+      diag.insert(inodes->begin(), inodes->end());
+    }
+    c->set_diag_error(err);
+    c->set_proc_count(proc_set->size());
+    c->set_diag_count(diag.size());
+    // Sockets opened or closed between the two reads show up here too; hozen's own netlink
+    // socket is not an inet socket and does not.
+    for (auto ino : *proc_set) {
+      if (ino != 0 && diag.count(ino) == 0) c->add_only_in_proc(ino);
+    }
+    for (auto ino : diag) {
+      if (ino != 0 && proc_set->count(ino) == 0) c->add_only_in_diag(ino);
+    }
+    sink_.emit(std::move(r));
+  }
+}
+
+void NetworkReader::preserve(std::string_view path) {
+  auto c = ctx_.host().read_file(path, ctx_.limits().max_file_bytes);
+  if (!c) {
+    if (c.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(path, c.error());
+    return;
+  }
+  sink_.item(c->truncated ? v1::ITEM_TRUNCATED : v1::ITEM_OK);
+  v1::Record r;
+  auto* f = r.mutable_preserved_file();
+  f->set_path(std::string(path));
+  f->set_truncated(c->truncated);
+  f->set_size(static_cast<std::uint64_t>(c->st.st_size));
+  f->set_mtime_utc_ns(static_cast<std::int64_t>(c->st.st_mtim.tv_sec) * 1'000'000'000 + c->st.st_mtim.tv_nsec);
+  if (!c->truncated) f->set_sha256(platform::as_bytes(platform::Sha256::of(c->bytes)));
+  f->set_raw(std::move(c->bytes));
+  sink_.emit(std::move(r));
+}
+
+bool NetworkReader::run(const std::vector<std::int32_t>& pids) {
+  for (std::int32_t pid : pids) {
+    if (ctx_.should_stop()) return false;
+    scan_process(pid);
+  }
+  for (const auto& [netns, ns] : namespaces_) {
+    if (!read_namespace(netns, ns)) return false;
+  }
+  preserve(platform::paths::kResolvConf);
+  preserve(platform::paths::kHosts);
+  return true;
+}
+
+}  // namespace
+
+const char* tcp_state_name(unsigned state) {
+  static constexpr const char* kNames[] = {"UNKNOWN",   "ESTABLISHED", "SYN_SENT",   "SYN_RECV",
+                                           "FIN_WAIT1", "FIN_WAIT2",   "TIME_WAIT",  "CLOSE",
+                                           "CLOSE_WAIT", "LAST_ACK",   "LISTEN",     "CLOSING",
+                                           "NEW_SYN_RECV"};
+  return state < std::size(kNames) ? kNames[state] : "UNKNOWN";
+}
+
+v1::SocketClass classify(std::string_view protocol, unsigned state, bool remote_is_zero) {
+  if (protocol == "tcp") {
+    if (state == 10) return v1::LISTENING;
+    if (state == 1 || state == 2 || state == 3 || state == 8) return v1::ESTABLISHED;
+    return v1::OTHER;
+  }
+  if (protocol == "udp" || protocol == "raw") return remote_is_zero ? v1::LISTENING : v1::ESTABLISHED;
+  return v1::OTHER;
+}
+
+std::vector<std::string_view> NetworkCollector::inputs() const {
+  return {"/proc/", platform::paths::kResolvConf, platform::paths::kHosts};
+}
+
+Outcome NetworkCollector::collect(const Context& ctx, Sink& sink) noexcept {
+  auto root = ProcRoot::open(ctx.facts().proc_root);
+  if (!root) return {v1::RUN_FAILED, root.error().message()};
+  auto pids = root->list_pids(ctx.limits().max_processes);
+  if (!pids) return {v1::RUN_FAILED, pids.error().message()};
+  NetworkReader reader(ctx, sink, *root);
+  if (!reader.run(*pids)) return {v1::RUN_CANCELLED, "stopped"};
+  return {v1::RUN_OK, {}};
+}
+
+}  // namespace hozen::collectors::network

@@ -1,0 +1,392 @@
+#include "collectors/processes/processes_collector.h"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "platform/hash_file.h"
+#include "platform/host.h"
+#include "platform/paths.h"
+#include "platform/procfs/cmdline.h"
+#include "platform/procfs/maps.h"
+#include "platform/procfs/mountinfo.h"
+#include "platform/procfs/process_dir.h"
+#include "platform/procfs/stat.h"
+#include "platform/procfs/status.h"
+
+namespace hozen::collectors::processes {
+namespace {
+
+using platform::ErrorKind;
+using platform::procfs::ProcessDir;
+using platform::procfs::ProcRoot;
+
+constexpr const char* kNamespaces[] = {"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
+                                       "time", "time_for_children", "user", "uts"};
+
+// Executables are shared by many processes: hash each (dev, inode, size, mtime) once per run.
+using ExeKey = std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::int64_t, std::int64_t>;
+struct ExeHash {
+  std::string sha256;
+  v1::ItemStatus status;
+};
+
+class ProcessReader {
+ public:
+  ProcessReader(const Context& ctx, Sink& sink) : ctx_(ctx), sink_(sink) {}
+
+  // Returns false when the sink asks to stop.
+  bool read_one(const ProcRoot& root, std::int32_t pid);
+
+ private:
+  void field_error(v1::Process& p, std::string_view field, const platform::Error& e) {
+    // A process that exits while we read it is normal (T23): its fields just end there.
+    auto* fe = p.add_field_errors();
+    fe->set_field(std::string(field));
+    fe->set_status(status_for(e));
+    fe->set_errno_value(e.err);
+  }
+  void hash_exe(const ProcessDir& dir, v1::Process& p);
+
+  const Context& ctx_;
+  Sink& sink_;
+  std::map<ExeKey, ExeHash> exe_cache_;
+};
+
+void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p) {
+  auto fd = dir.open_magic("exe");
+  if (!fd) {
+    field_error(p, "exe", fd.error());
+    p.set_exe_hash_status(status_for(fd.error()));
+    return;
+  }
+  auto fst = platform::fstat_fd(fd->get());
+  if (!fst) {
+    field_error(p, "exe", fst.error());
+    return;
+  }
+  const struct stat& st = *fst;
+  // The deleted flag comes from the file itself, never from the " (deleted)" text (T27/T28).
+  p.set_exe_deleted(st.st_nlink == 0);
+  p.set_exe_dev(st.st_dev);
+  p.set_exe_inode(st.st_ino);
+  p.set_exe_size(static_cast<std::uint64_t>(st.st_size));
+  ExeKey key{st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+  if (auto it = exe_cache_.find(key); it != exe_cache_.end()) {
+    if (!it->second.sha256.empty()) p.set_exe_sha256(it->second.sha256);
+    p.set_exe_hash_status(it->second.status);
+    return;
+  }
+  ExeHash result{{}, v1::ITEM_OK};
+  auto h = platform::hash_fd(fd->get(), ctx_.limits().max_exe_hash_bytes);
+  if (!h) {
+    result.status = status_for(h.error());
+    field_error(p, "exe_sha256", h.error());
+  } else if (h->over_cap) {
+    result.status = v1::ITEM_SKIPPED_SIZE;
+  } else if (h->changed_during_read) {
+    result.status = v1::ITEM_PARTIAL;  // hashed bytes may mix two versions: digest withheld
+  } else {
+    result.sha256 = *h->sha256;
+  }
+  if (!result.sha256.empty()) p.set_exe_sha256(result.sha256);
+  p.set_exe_hash_status(result.status);
+  exe_cache_.emplace(key, std::move(result));
+}
+
+bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
+  const auto& lim = ctx_.limits();
+  auto dir = root.open_process(pid);
+  if (!dir) {
+    if (dir.error().kind == ErrorKind::kNotFound) {
+      sink_.item(v1::ITEM_VANISHED);  // exited after the listing: count, continue
+      return true;
+    }
+    return sink_.item_error("pid " + std::to_string(pid), dir.error());
+  }
+  bool trunc = false;
+  auto stat_text = dir->read("stat", lim.max_proc_file_bytes, &trunc);
+  if (!stat_text) {
+    if (stat_text.error().kind == ErrorKind::kNotFound) {
+      sink_.item(v1::ITEM_VANISHED);
+      return true;
+    }
+    return sink_.item_error("pid " + std::to_string(pid) + " stat", stat_text.error());
+  }
+  auto st = platform::procfs::parse_stat(*stat_text);
+  if (!st) {
+    sink_.anomaly("proc_stat_malformed", "/proc/" + std::to_string(pid) + "/stat", 0,
+                  st.error().detail, *stat_text);
+    sink_.item(v1::ITEM_MALFORMED);
+    return true;
+  }
+
+  v1::Record rec;
+  v1::Process& p = *rec.mutable_process();
+  p.set_pid(pid);
+  p.set_start_ticks(st->starttime);
+  if (ctx_.facts().clock_ticks > 0) {
+    const auto ticks = static_cast<std::int64_t>(st->starttime);
+    const std::int64_t hz = ctx_.facts().clock_ticks;
+    p.set_start_utc_ns(ctx_.facts().boot_time_utc_ns + ticks / hz * 1'000'000'000 +
+                       ticks % hz * 1'000'000'000 / hz);
+  }
+  p.set_ppid(st->ppid);
+  p.set_state(std::string(1, st->state));
+  p.set_comm(st->comm);
+  p.set_kernel_thread(st->kernel_thread);
+  p.set_collector_self(pid == ctx_.facts().self_pid);
+  p.set_session(st->session);
+  p.set_pgrp(st->pgrp);
+  p.set_tty_nr(st->tty_nr);
+  p.set_nice(st->nice);
+  p.set_utime_ticks(st->utime);
+  p.set_stime_ticks(st->stime);
+  p.set_vsize_bytes(st->vsize);
+  p.set_rss_pages(st->rss);
+  p.set_threads(static_cast<std::int32_t>(st->num_threads));
+
+  if (auto text = dir->read("status", lim.max_proc_file_bytes, &trunc)) {
+    if (auto s = platform::procfs::parse_status(*text)) {
+      if (s->has_ids) {
+        for (auto u : s->uid) p.add_uids(u);
+        for (auto g : s->gid) p.add_gids(g);
+      }
+      for (auto g : s->groups) p.add_groups(g);
+      p.set_tracer_pid(s->tracer_pid);
+      p.set_cap_effective(s->cap_eff);
+      p.set_cap_permitted(s->cap_prm);
+      p.set_no_new_privs(s->no_new_privs);
+      p.set_seccomp(s->seccomp);
+    } else {
+      sink_.anomaly("proc_status_malformed", "/proc/" + std::to_string(pid) + "/status", 0,
+                    s.error().detail, *text);
+    }
+  } else {
+    field_error(p, "status", text.error());
+  }
+
+  if (auto cmd = dir->read("cmdline", lim.max_proc_file_bytes, &trunc)) {
+    for (auto& a : platform::procfs::split_nul(*cmd)) p.add_argv(std::move(a));
+    p.set_argv_truncated(trunc);
+  } else {
+    field_error(p, "cmdline", cmd.error());
+  }
+  p.set_environ_collected(ctx_.config().collect_environ && !st->kernel_thread);
+  if (ctx_.config().collect_environ && !st->kernel_thread) {  // kernel threads have no mm: ESRCH
+    if (auto env = dir->read("environ", lim.max_proc_file_bytes, &trunc)) {
+      for (auto& e : platform::procfs::split_nul(*env)) p.add_environ(std::move(e));
+      p.set_environ_truncated(trunc);
+    } else {
+      field_error(p, "environ", env.error());
+    }
+  }
+
+  if (!st->kernel_thread) {  // kernel threads have no exe, cwd, root, maps or fds
+    if (auto exe = dir->read_link("exe")) {
+      p.set_exe_path(*exe);
+      hash_exe(*dir, p);
+    } else {
+      field_error(p, "exe", exe.error());
+    }
+    if (auto cwd = dir->read_link("cwd")) {
+      p.set_cwd(*cwd);
+    } else {
+      field_error(p, "cwd", cwd.error());
+    }
+    if (auto r = dir->read_link("root")) {
+      p.set_root(*r);
+    } else {
+      field_error(p, "root", r.error());
+    }
+    if (auto maps = dir->read("maps", lim.max_maps_bytes, &trunc)) {
+      auto parsed = platform::procfs::parse_maps(*maps);
+      std::set<std::string> seen;
+      for (const auto& m : parsed.entries) {
+        if (m.inode == 0 || m.path.empty() || m.path[0] != '/' || m.path == p.exe_path()) continue;
+        if (!seen.insert(m.path).second) continue;
+        if (seen.size() > lim.max_libraries) {
+          p.set_libraries_truncated(true);
+          break;
+        }
+        p.add_libraries(m.path);
+      }
+      p.set_libraries_truncated(p.libraries_truncated() || trunc);
+    } else {
+      field_error(p, "maps", maps.error());
+    }
+    bool fds_trunc = false;
+    if (auto fds = dir->list_fds(lim.max_fds_per_process, &fds_trunc)) {
+      auto* c = p.mutable_fds();
+      c->set_truncated(fds_trunc);
+      c->set_total(static_cast<std::uint32_t>(fds->size()));
+      for (const auto& f : *fds) {
+        std::string_view t = f.target;
+        if (t.starts_with("socket:[")) {
+          c->set_sockets(c->sockets() + 1);
+          if (auto ino = platform::parse_uint<std::uint64_t>(t.substr(8, t.size() - 9))) {
+            p.add_socket_inodes(*ino);
+          }
+        } else if (t.starts_with("pipe:[")) {
+          c->set_pipes(c->pipes() + 1);
+        } else if (t.starts_with("anon_inode:")) {
+          c->set_anon(c->anon() + 1);
+        } else if (t.starts_with("/")) {
+          c->set_files(c->files() + 1);
+        } else {
+          c->set_other(c->other() + 1);
+        }
+      }
+    } else {
+      field_error(p, "fd", fds.error());
+    }
+  }
+  for (const char* ns : kNamespaces) {
+    auto nst = dir->stat_magic(std::string("ns/") + ns);
+    if (!nst) continue;  // older kernels lack some types; a vanished process shows in stat below
+    auto* n = p.add_namespaces();
+    n->set_type(ns);
+    n->set_inode(nst->st_ino);
+  }
+  if (auto cg = dir->read("cgroup", lim.max_proc_file_bytes, &trunc)) {
+    p.set_container_id(container_id_from_cgroup(*cg));
+    p.set_cgroup(std::move(*cg));
+  } else {
+    field_error(p, "cgroup", cg.error());
+  }
+
+  // Same process still? A reused pid has another start time (T24).
+  if (auto again = dir->read("stat", lim.max_proc_file_bytes, &trunc)) {
+    auto st2 = platform::procfs::parse_stat(*again);
+    if (st2 && st2->starttime != st->starttime) p.set_pid_reused(true);
+  } else if (again.error().kind == ErrorKind::kNotFound) {
+    field_error(p, "stat_recheck", again.error());
+  }
+  bool partial = p.field_errors_size() > 0 || p.pid_reused();
+  p.set_status(partial ? v1::ITEM_PARTIAL : v1::ITEM_OK);
+  sink_.item(p.status());
+  return sink_.emit(std::move(rec));
+}
+
+bool is_thread_of_listed(const ProcRoot& root, std::int32_t tid, const std::set<std::int32_t>& listed) {
+  // /proc/<tid> resolves for threads although readdir lists only thread-group leaders.
+  auto dir = root.open_process(tid);
+  if (!dir) return false;
+  bool trunc = false;
+  auto text = dir->read("status", 64 * 1024, &trunc);
+  if (!text) return false;
+  auto s = platform::procfs::parse_status(*text);
+  return s && s->tgid > 0 && s->tgid != tid && listed.count(s->tgid) > 0;
+}
+
+void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
+                 const std::vector<std::int32_t>& listed_vec) {
+  const std::int64_t t0 = platform::monotonic_ns();
+  std::set<std::int32_t> listed(listed_vec.begin(), listed_vec.end());
+  bool trunc = false;
+  std::uint64_t pid_max = 32768;
+  if (auto pm = root.read("sys/kernel/pid_max", 64, &trunc)) {
+    std::string_view v = *pm;
+    if (auto n = platform::parse_uint<std::uint64_t>(v.substr(0, v.find('\n')))) pid_max = *n;
+  }
+  pid_max = std::min<std::uint64_t>(pid_max, ctx.limits().max_processes);
+  // Mount points over /proc/<pid> (bind-mount masking, T25).
+  std::set<std::int32_t> mounted;
+  if (auto mi = root.read("self/mountinfo", 8u << 20, &trunc)) {
+    std::string prefix = root.path() + "/";
+    for (const auto& m : platform::procfs::parse_mountinfo(*mi).entries) {
+      if (!m.mount_point.starts_with(prefix)) continue;
+      std::string_view rest = std::string_view(m.mount_point).substr(prefix.size());
+      if (auto n = platform::parse_uint<std::int32_t>(rest.substr(0, rest.find('/')))) mounted.insert(*n);
+    }
+  }
+  v1::ProcessCrossCheck summary;
+  summary.set_readdir_count(listed.size());
+  summary.set_probed_max_pid(pid_max);
+  auto report = [&](std::int32_t pid, const char* finding, std::string detail,
+                    const std::vector<std::string>& probes) {
+    v1::Record r;
+    auto* h = r.mutable_hidden_process();
+    h->set_pid(pid);
+    h->set_finding(finding);
+    h->set_detail(std::move(detail));
+    for (const auto& p : probes) h->add_probes(p);
+    h->set_collector_self(pid == ctx.facts().self_pid);
+    return sink.emit(std::move(r));
+  };
+  for (std::uint64_t n = 1; n < pid_max; ++n) {
+    if ((n & 0xfff) == 0 && ctx.should_stop()) break;
+    auto pid = static_cast<std::int32_t>(n);
+    auto st = root.stat_entry(pid);
+    bool by_stat = st.has_value();
+    bool by_kill = platform::procfs::pid_exists_by_signal(pid);
+    if (!by_stat && !by_kill) continue;
+    summary.set_probe_found(summary.probe_found() + 1);
+    if (by_stat && st->st_dev != root.root_stat().st_dev) {
+      summary.set_masked(summary.masked() + 1);
+      if (!report(pid, "masked_by_mount", "/proc/<pid> is on another filesystem (a mount hides it)", platform::procfs::probe_pid(pid))) return;
+      continue;
+    }
+    if (mounted.count(pid) > 0) {
+      summary.set_masked(summary.masked() + 1);
+      if (!report(pid, "masked_by_mount", "a mount point covers /proc/<pid>", platform::procfs::probe_pid(pid))) return;
+      continue;
+    }
+    if (listed.count(pid) > 0) continue;
+    if (is_thread_of_listed(root, pid, listed)) continue;
+    // Not listed: maybe it was born after the listing. A second listing settles it.
+    auto relisted = root.list_pids(ctx.limits().max_processes);
+    if (relisted && std::find(relisted->begin(), relisted->end(), pid) != relisted->end()) {
+      listed.insert(pid);
+      continue;
+    }
+    auto probes = platform::procfs::probe_pid(pid);
+    if (by_stat) probes.emplace_back("fstatat");
+    if (probes.empty()) continue;  // gone meanwhile
+    summary.set_hidden(summary.hidden() + 1);
+    if (!report(pid, "not_in_readdir", "pid answers probes but readdir(/proc) does not list it", probes)) return;
+  }
+  summary.set_duration_ns(platform::monotonic_ns() - t0);
+  v1::Record r;
+  *r.mutable_process_cross_check() = summary;
+  sink.emit(std::move(r));
+}
+
+}  // namespace
+
+std::string container_id_from_cgroup(std::string_view cg) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i <= cg.size(); ++i) {
+    char c = i < cg.size() ? cg[i] : '/';
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    if (hex) {
+      ++run;
+      continue;
+    }
+    if (run == 64) return std::string(cg.substr(i - 64, 64));
+    run = 0;
+  }
+  return {};
+}
+
+std::vector<std::string_view> ProcessesCollector::inputs() const {
+  return {"/proc/"};
+}
+
+Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
+  auto root = ProcRoot::open(ctx.facts().proc_root);
+  if (!root) return {v1::RUN_FAILED, root.error().message()};
+  if (fault_) root->set_fault_injector(fault_);
+  auto pids = root->list_pids(ctx.limits().max_processes);
+  if (!pids) return {v1::RUN_FAILED, pids.error().message()};
+  ProcessReader reader(ctx, sink);
+  for (std::int32_t pid : *pids) {
+    if (ctx.should_stop()) return {v1::RUN_CANCELLED, "stopped"};
+    if (!reader.read_one(*root, pid)) return {v1::RUN_CANCELLED, "output stopped"};
+  }
+  cross_check(ctx, sink, *root, *pids);
+  if (ctx.should_stop()) return {v1::RUN_CANCELLED, "stopped"};
+  return {v1::RUN_OK, {}};
+}
+
+}  // namespace hozen::collectors::processes

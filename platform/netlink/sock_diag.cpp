@@ -1,0 +1,61 @@
+#include "platform/netlink/sock_diag.h"
+
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "platform/unique_fd.h"
+
+namespace hozen::platform::netlink {
+
+Result<std::vector<std::uint64_t>> inet_socket_inodes(int family, int protocol) {
+  int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "socket(NETLINK_SOCK_DIAG)"));
+  UniqueFd guard(fd);
+  struct {
+    nlmsghdr nlh;
+    inet_diag_req_v2 req;
+  } msg{};
+  msg.nlh.nlmsg_len = sizeof msg;
+  msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  msg.nlh.nlmsg_seq = 1;
+  msg.req.sdiag_family = static_cast<std::uint8_t>(family);
+  msg.req.sdiag_protocol = static_cast<std::uint8_t>(protocol);
+  msg.req.idiag_states = ~0u;  // every state
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  if (::sendto(fd, &msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
+    return platform::Unexpected(Error::from_errno(errno, "sendto(sock_diag)"));
+  }
+  std::vector<std::uint64_t> out;
+  alignas(nlmsghdr) char buf[65536];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return platform::Unexpected(Error::from_errno(errno, "recv(sock_diag)"));
+    if (n == 0) return platform::Unexpected(Error::make(ErrorKind::kMalformed, "recv(sock_diag)", "", "empty reply"));
+    int len = static_cast<int>(n);
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, static_cast<unsigned>(len));
+         h = NLMSG_NEXT(h, len)) {
+      if (h->nlmsg_type == NLMSG_DONE) return out;
+      if (h->nlmsg_type == NLMSG_ERROR) {
+        const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+        if (h->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr))) {
+          return platform::Unexpected(Error::make(ErrorKind::kMalformed, "sock_diag", "", "short error"));
+        }
+        return platform::Unexpected(Error::from_errno(-err->error, "sock_diag"));
+      }
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) continue;
+      const auto* m = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+      out.push_back(m->idiag_inode);
+    }
+  }
+}
+
+}  // namespace hozen::platform::netlink

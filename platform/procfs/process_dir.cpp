@@ -1,0 +1,217 @@
+#include "platform/procfs/process_dir.h"
+
+#include <dirent.h>
+#include <sched.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "platform/fs.h"
+#include "platform/parse_util.h"
+
+namespace hozen::platform::procfs {
+namespace {
+
+constexpr int kReadFlags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+
+std::string describe(std::int32_t pid, std::string_view name) {
+  std::string s = "pid " + std::to_string(pid);
+  if (!name.empty()) {
+    s += ' ';
+    s += name;
+  }
+  return s;
+}
+
+Result<std::string> readlink_at(int dirfd, const char* name, std::string_view what) {
+  std::string buf(256, '\0');
+  for (;;) {
+    ssize_t n = ::readlinkat(dirfd, name, buf.data(), buf.size());
+    if (n < 0) return platform::Unexpected(Error::from_errno(errno, "readlinkat", what));
+    if (static_cast<std::size_t>(n) < buf.size()) {
+      buf.resize(static_cast<std::size_t>(n));
+      return buf;
+    }
+    if (buf.size() >= (1u << 16)) {
+      return platform::Unexpected(Error::make(ErrorKind::kLimit, "readlinkat", what, "link too long"));
+    }
+    buf.resize(buf.size() * 4);
+  }
+}
+
+}  // namespace
+
+int ProcessDir::injected(std::string_view name) const {
+  return (fault_ != nullptr && *fault_) ? (*fault_)(pid_, name) : 0;
+}
+
+Result<std::string> ProcessDir::read(std::string_view name, std::size_t cap, bool* truncated) const {
+  std::string n(name);
+  if (int e = injected(name)) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, name)));
+  int fd = ::openat(dir_.get(), n.c_str(), kReadFlags);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, name)));
+  UniqueFd guard(fd);
+  auto bytes = read_capped(fd, cap, truncated);
+  if (!bytes) {
+    Error e = bytes.error();
+    e.path = describe(pid_, name);
+    return platform::Unexpected(e);
+  }
+  return bytes;
+}
+
+Result<std::string> ProcessDir::read_link(std::string_view name) const {
+  if (int e = injected(name)) return platform::Unexpected(Error::from_errno(e, "readlinkat", describe(pid_, name)));
+  std::string n(name);
+  return readlink_at(dir_.get(), n.c_str(), describe(pid_, name));
+}
+
+Result<UniqueFd> ProcessDir::open_magic(std::string_view name) const {
+  if (int e = injected(name)) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, name)));
+  std::string n(name);
+  int fd = ::openat(dir_.get(), n.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, name)));
+  return UniqueFd(fd);
+}
+
+Result<struct stat> ProcessDir::stat_magic(std::string_view name) const {
+  if (int e = injected(name)) return platform::Unexpected(Error::from_errno(e, "fstatat", describe(pid_, name)));
+  std::string n(name);
+  struct stat st {};
+  if (::fstatat(dir_.get(), n.c_str(), &st, 0) != 0) {
+    return platform::Unexpected(Error::from_errno(errno, "fstatat", describe(pid_, name)));
+  }
+  return st;
+}
+
+Result<std::vector<FdEntry>> ProcessDir::list_fds(std::size_t cap, bool* truncated) const {
+  *truncated = false;
+  if (int e = injected("fd")) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, "fd")));
+  int fd = ::openat(dir_.get(), "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, "fd")));
+  DIR* d = ::fdopendir(fd);
+  if (d == nullptr) {
+    int e = errno;
+    ::close(fd);
+    return platform::Unexpected(Error::from_errno(e, "fdopendir", describe(pid_, "fd")));
+  }
+  std::vector<FdEntry> out;
+  for (;;) {
+    errno = 0;
+    struct dirent* de = ::readdir(d);
+    if (de == nullptr) {
+      int e = errno;
+      ::closedir(d);
+      if (e != 0) return platform::Unexpected(Error::from_errno(e, "readdir", describe(pid_, "fd")));
+      return out;
+    }
+    auto num = parse_uint<int>(de->d_name);
+    if (!num) continue;
+    if (out.size() >= cap) {
+      *truncated = true;
+      ::closedir(d);
+      return out;
+    }
+    auto target = readlink_at(::dirfd(d), de->d_name, describe(pid_, "fd"));
+    if (!target) continue;  // closed in between: it no longer exists
+    out.push_back(FdEntry{*num, std::move(*target)});
+  }
+}
+
+Result<ProcRoot> ProcRoot::open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "open", path));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    return platform::Unexpected(Error::from_errno(e, "fstat", path));
+  }
+  return ProcRoot(UniqueFd(fd), st, path);
+}
+
+Result<std::vector<std::int32_t>> ProcRoot::list_pids(std::size_t cap) const {
+  // A fresh fd per listing: readdir state must not be shared between listings.
+  int fd = ::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", path_));
+  DIR* d = ::fdopendir(fd);
+  if (d == nullptr) {
+    int e = errno;
+    ::close(fd);
+    return platform::Unexpected(Error::from_errno(e, "fdopendir", path_));
+  }
+  std::vector<std::int32_t> out;
+  for (;;) {
+    errno = 0;
+    struct dirent* de = ::readdir(d);
+    if (de == nullptr) {
+      int e = errno;
+      ::closedir(d);
+      if (e != 0) return platform::Unexpected(Error::from_errno(e, "readdir", path_));
+      return out;
+    }
+    auto pid = parse_uint<std::int32_t>(de->d_name);
+    if (!pid || *pid <= 0) continue;
+    if (out.size() >= cap) {
+      ::closedir(d);
+      return platform::Unexpected(Error::make(ErrorKind::kLimit, "readdir", path_, "more processes than the cap"));
+    }
+    out.push_back(*pid);
+  }
+}
+
+Result<ProcessDir> ProcRoot::open_process(std::int32_t pid) const {
+  std::string name = std::to_string(pid);
+  if (fault_) {
+    if (int e = fault_(pid, "")) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid, "")));
+  }
+  int fd = ::openat(dir_.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid, "")));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    return platform::Unexpected(Error::from_errno(e, "fstat", describe(pid, "")));
+  }
+  return ProcessDir(pid, UniqueFd(fd), st, fault_ ? &fault_ : nullptr);
+}
+
+Result<std::string> ProcRoot::read(std::string_view rel, std::size_t cap, bool* truncated) const {
+  std::string r(rel);
+  int fd = ::openat(dir_.get(), r.c_str(), kReadFlags);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", path_ + "/" + r));
+  UniqueFd guard(fd);
+  auto bytes = read_capped(fd, cap, truncated);
+  if (!bytes) {
+    Error e = bytes.error();
+    e.path = path_ + "/" + r;
+    return platform::Unexpected(e);
+  }
+  return bytes;
+}
+
+Result<struct stat> ProcRoot::stat_entry(std::int32_t pid) const {
+  struct stat st {};
+  const std::string name = std::to_string(pid);
+  if (::fstatat(dir_.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return platform::Unexpected(Error::from_errno(errno, "fstatat", describe(pid, "")));
+  }
+  return st;
+}
+
+bool pid_exists_by_signal(std::int32_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+std::vector<std::string> probe_pid(std::int32_t pid) {
+  std::vector<std::string> seen;
+  if (pid_exists_by_signal(pid)) seen.emplace_back("kill");
+  if (::getsid(pid) >= 0 || errno == EPERM) seen.emplace_back("getsid");
+  if (::getpgid(pid) >= 0 || errno == EPERM) seen.emplace_back("getpgid");
+  struct sched_param sp {};
+  if (::sched_getparam(pid, &sp) == 0 || errno == EPERM) seen.emplace_back("sched_getparam");
+  return seen;
+}
+
+}  // namespace hozen::platform::procfs

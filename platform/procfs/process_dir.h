@@ -1,0 +1,96 @@
+// Reading /proc safely: one directory fd per process, every read relative to it, capped, never
+// sized from st_size (procfs reports 0), O_NONBLOCK|O_CLOEXEC|O_NOCTTY everywhere. The root
+// directory is injected ("/proc" live, a FakeProc fixture in tests). proc(5).
+#pragma once
+
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/error.h"
+#include "platform/unique_fd.h"
+
+namespace hozen::platform::procfs {
+
+struct FdEntry {
+  int fd = -1;
+  std::string target;  // readlink of fd/N: "socket:[123]", "pipe:[4]", "/path", "anon_inode:[...]"
+};
+
+class ProcessDir {
+ public:
+  ProcessDir(std::int32_t pid, UniqueFd dir, struct stat st, const std::function<int(std::int32_t, std::string_view)>* fault)
+      : pid_(pid), dir_(std::move(dir)), st_(st), fault_(fault) {}
+
+  std::int32_t pid() const { return pid_; }
+  int fd() const { return dir_.get(); }
+  // fstat of the opened /proc/<pid> directory (st_dev tells a bind mount over it).
+  const struct stat& dir_stat() const { return st_; }
+
+  // Reads /proc/<pid>/<name> (no symlink following), at most `cap` bytes; *truncated set if more.
+  // Errors: kNotFound (the process exited: ESRCH/ENOENT), kDenied, kIo.
+  [[nodiscard]] Result<std::string> read(std::string_view name, std::size_t cap,
+                                         bool* truncated) const;
+  // readlink of /proc/<pid>/<name> (exe, cwd, root, ns/net, fd/3). Errors as read().
+  [[nodiscard]] Result<std::string> read_link(std::string_view name) const;
+  // Opens /proc/<pid>/<name> following the magic link (exe): the *running* file, even when it
+  // was deleted or replaced on disk. O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY.
+  [[nodiscard]] Result<UniqueFd> open_magic(std::string_view name) const;
+  // stat of the file behind a magic link (ns/net: st_ino is the namespace inode).
+  [[nodiscard]] Result<struct stat> stat_magic(std::string_view name) const;
+  // Entries of fd/, each with its link target, at most `cap` (then *truncated). A fd closed
+  // between readdir and readlink is skipped (it is gone).
+  [[nodiscard]] Result<std::vector<FdEntry>> list_fds(std::size_t cap, bool* truncated) const;
+
+ private:
+  int injected(std::string_view name) const;
+
+  std::int32_t pid_;
+  UniqueFd dir_;
+  struct stat st_;
+  const std::function<int(std::int32_t, std::string_view)>* fault_;
+};
+
+class ProcRoot {
+ public:
+  // Opens the procfs root directory. Errors: kNotFound, kDenied.
+  [[nodiscard]] static Result<ProcRoot> open(const std::string& path);
+
+  // Numeric entries of the root, in readdir order (the view a rootkit can filter).
+  [[nodiscard]] Result<std::vector<std::int32_t>> list_pids(std::size_t cap) const;
+  // Opens /proc/<pid>. Errors: kNotFound (no such process), kDenied.
+  [[nodiscard]] Result<ProcessDir> open_process(std::int32_t pid) const;
+  // Reads a file relative to the root ("net/tcp", "modules", "sys/kernel/pid_max").
+  [[nodiscard]] Result<std::string> read(std::string_view rel, std::size_t cap, bool* truncated) const;
+  const struct stat& root_stat() const { return st_; }
+  // fstatat of the entry <pid> (no symlink following): works for pids readdir does not list
+  // (threads, or processes a rootkit filters out). Errors: kNotFound.
+  [[nodiscard]] Result<struct stat> stat_entry(std::int32_t pid) const;
+  const std::string& path() const { return path_; }
+
+  // Tests: makes every later access to (pid, name) fail with the returned errno (0 = no fault).
+  // name is "" for opening the process directory itself.
+  void set_fault_injector(std::function<int(std::int32_t, std::string_view)> f) {
+    fault_ = std::move(f);
+  }
+
+ private:
+  ProcRoot(UniqueFd fd, struct stat st, std::string path)
+      : dir_(std::move(fd)), st_(st), path_(std::move(path)) {}
+  UniqueFd dir_;
+  struct stat st_;
+  std::string path_;
+  std::function<int(std::int32_t, std::string_view)> fault_;
+};
+
+// Non-signalling existence probes (the ones unhide uses): kill(pid, 0), getsid, getpgid,
+// sched_getparam. Returns the names of the probes that saw `pid` (EPERM counts as seen).
+std::vector<std::string> probe_pid(std::int32_t pid);
+// kill(pid, 0) says the pid exists (0 or EPERM).
+bool pid_exists_by_signal(std::int32_t pid);
+
+}  // namespace hozen::platform::procfs

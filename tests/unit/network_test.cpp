@@ -1,0 +1,152 @@
+// `network` on a FakeProc (two namespaces, owners joined through fd/) and live (a real listener
+// and a UDP socket of this test process are found with their owner).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "collectors/network/network_collector.h"
+#include "tests/support/capture_sink.h"
+#include "tests/support/fake_proc.h"
+
+using namespace hozen;
+
+namespace {
+
+testing::CaptureSink run_network(const std::string& proc_root, const platform::FileSystem& host,
+                                 std::int32_t self_pid) {
+  testing::CaptureSink sink;
+  collectors::PlatformFacts facts;
+  facts.proc_root = proc_root;
+  facts.self_pid = self_pid;
+  std::atomic<bool> stop{false};
+  collectors::Context ctx(host, &host, facts, {}, {}, stop, 0);
+  collectors::network::NetworkCollector().collect(ctx, sink);
+  return sink;
+}
+
+const char* kTcpHeader =
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+
+}  // namespace
+
+TEST_CASE("network: sockets per namespace, owners, classification", "[network]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  testing::FakeProcess a{.pid = 100};
+  a.comm = "nginx";
+  a.fds = {{6, "socket:[5001]"}};
+  a.netns = "net-a";
+  testing::FakeProcess b{.pid = 200};
+  b.comm = "implant";
+  b.fds = {{3, "socket:[6001]"}, {4, "socket:[6002]"}};
+  b.netns = "net-b-different-content";  // another file: another inode, another namespace
+  proc.add(a);
+  proc.add(b);
+  // Namespace A: a listener on 0.0.0.0:80.
+  proc.put("100/net/tcp", std::string(kTcpHeader) +
+                              "   0: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5001 1 0 100 0 0 10 0\n");
+  // Namespace B: an outbound connection 10.0.0.5:40000 -> 203.0.113.9:443, and UDP bound to *:53.
+  proc.put("200/net/tcp", std::string(kTcpHeader) +
+                              "   0: 0500000A:9C40 097100CB:01BB 01 00000000:00000000 00:00000000 00000000  1000        0 6001 1 0 20 4 30 10 -1\n"
+                              "garbage line\n");
+  proc.put("200/net/udp", "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+                          "  1: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 6002 2 0 0\n");
+  auto host = platform::RootedFileSystem::open(dir.path());
+  auto sink = run_network(proc.root(), **host, 0);
+  std::map<std::uint64_t, const v1::Socket*> by_inode;
+  for (const auto& r : sink.records) {
+    if (r.has_socket()) by_inode[r.socket().inode()] = &r.socket();
+  }
+  REQUIRE(by_inode.count(5001));
+  REQUIRE(by_inode.count(6001));
+  REQUIRE(by_inode.count(6002));
+  const auto& l = *by_inode[5001];
+  CHECK(l.local_address() == "0.0.0.0");
+  CHECK(l.local_port() == 80);
+  CHECK(l.state() == "LISTEN");
+  CHECK(l.classification() == v1::LISTENING);
+  REQUIRE(l.owners_size() == 1);
+  CHECK(l.owners(0).pid() == 100);
+  CHECK(l.owners(0).comm() == "nginx");
+  const auto& c2 = *by_inode[6001];
+  CHECK(c2.local_address() == "10.0.0.5");
+  CHECK(c2.remote_address() == "203.0.113.9");
+  CHECK(c2.remote_port() == 443);
+  CHECK(c2.classification() == v1::ESTABLISHED);
+  CHECK(c2.uid() == 1000);
+  CHECK(c2.owners(0).pid() == 200);
+  CHECK(c2.owners(0).fd() == 3);
+  CHECK(c2.netns() != l.netns());
+  CHECK(by_inode[6002]->classification() == v1::LISTENING);
+  CHECK(by_inode[6002]->protocol() == "udp");
+  int namespaces = 0;
+  for (const auto& r : sink.records) namespaces += r.has_network_namespace();
+  CHECK(namespaces == 2);
+  bool malformed = false;
+  for (const auto& an : sink.anomalies) malformed |= an.kind == "net_table_malformed_line" && an.raw == "garbage line";
+  CHECK(malformed);
+}
+
+TEST_CASE("classification rules", "[network]") {
+  using collectors::network::classify;
+  CHECK(classify("tcp", 10, true) == v1::LISTENING);
+  CHECK(classify("tcp", 1, false) == v1::ESTABLISHED);
+  CHECK(classify("tcp", 6, false) == v1::OTHER);
+  CHECK(classify("udp", 7, true) == v1::LISTENING);
+  CHECK(classify("udp", 1, false) == v1::ESTABLISHED);
+  CHECK(classify("raw", 7, true) == v1::LISTENING);
+  CHECK(std::string(collectors::network::tcp_state_name(10)) == "LISTEN");
+  CHECK(std::string(collectors::network::tcp_state_name(99)) == "UNKNOWN");
+}
+
+TEST_CASE("[live] network: this process's listener and UDP socket, owners, sock_diag view", "[network][live]") {
+  int l = ::socket(AF_INET6, SOCK_STREAM, 0);
+  REQUIRE(l >= 0);
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  REQUIRE(::bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(::listen(l, 1) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(l, reinterpret_cast<sockaddr*>(&a), &len);
+  const unsigned port = ntohs(a.sin6_port);
+  int u = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in ua{};
+  ua.sin_family = AF_INET;
+  ua.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(u, reinterpret_cast<sockaddr*>(&ua), sizeof ua) == 0);
+  len = sizeof ua;
+  ::getsockname(u, reinterpret_cast<sockaddr*>(&ua), &len);
+  const unsigned uport = ntohs(ua.sin_port);
+  auto host = platform::RootedFileSystem::open("/");
+  auto sink = run_network("/proc", **host, ::getpid());
+  ::close(l);
+  ::close(u);
+  bool found_tcp = false, found_udp = false;
+  for (const auto& r : sink.records) {
+    if (!r.has_socket()) continue;
+    const auto& s = r.socket();
+    bool mine = false;
+    for (const auto& o : s.owners()) mine |= o.pid() == ::getpid();
+    if (s.protocol() == "tcp" && s.local_port() == port && s.family() == AF_INET6) {
+      found_tcp = mine && s.local_address() == "::1" && s.classification() == v1::LISTENING;
+    }
+    if (s.protocol() == "udp" && s.local_port() == uport) {
+      found_udp = mine && s.local_address() == "127.0.0.1" && s.classification() == v1::LISTENING;
+    }
+  }
+  CHECK(found_tcp);
+  CHECK(found_udp);
+  bool compared = false;
+  for (const auto& r : sink.records) {
+    if (r.has_socket_view_comparison() && r.socket_view_comparison().protocol() == "tcp") {
+      compared = true;
+      CHECK(r.socket_view_comparison().diag_error().empty());
+      CHECK(r.socket_view_comparison().diag_count() > 0);
+    }
+  }
+  CHECK(compared);
+}

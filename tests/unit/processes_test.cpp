@@ -1,0 +1,285 @@
+// `processes` on a FakeProc tree (parsing, failures as data, pid reuse) and on the live /proc
+// (odd argv, deleted executables T27/T28, hidden-process cross-check).
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "collectors/processes/processes_collector.h"
+#include "platform/sha256.h"
+#include "tests/support/capture_sink.h"
+#include "tests/support/fake_proc.h"
+
+using namespace hozen;
+
+namespace {
+
+struct Run {
+  testing::CaptureSink sink;
+  collectors::Outcome outcome;
+};
+
+Run run_processes(const std::string& proc_root, const platform::FileSystem& host,
+                  std::int32_t self_pid = 0, bool environ = true) {
+  Run r;
+  collectors::PlatformFacts facts;
+  facts.proc_root = proc_root;
+  facts.boot_time_utc_ns = 1'700'000'000'000'000'000;
+  facts.clock_ticks = 100;
+  facts.self_pid = self_pid;
+  collectors::Config cfg;
+  cfg.collect_environ = environ;
+  std::atomic<bool> stop{false};
+  collectors::Context ctx(host, &host, facts, {}, cfg, stop, 0);
+  r.outcome = collectors::processes::ProcessesCollector().collect(ctx, r.sink);
+  return r;
+}
+
+const v1::Process* find(const testing::CaptureSink& s, std::int32_t pid) {
+  for (const auto& rec : s.records) {
+    if (rec.has_process() && rec.process().pid() == pid) return &rec.process();
+  }
+  return nullptr;
+}
+
+pid_t spawn(const std::string& exe, std::vector<std::string> argv) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    std::vector<char*> a;
+    for (auto& s : argv) a.push_back(s.data());
+    a.push_back(nullptr);
+    ::execv(exe.c_str(), a.data());
+    ::_exit(127);
+  }
+  // Wait until the exec happened (comm no longer ours).
+  for (int i = 0; i < 200; ++i) {
+    std::string exe_link(4096, '\0');
+    ssize_t n = ::readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), exe_link.data(), exe_link.size());
+    if (n > 0 && std::string(exe_link.data(), static_cast<std::size_t>(n)).find(exe.substr(exe.rfind('/') + 1)) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return pid;
+}
+
+void reap(pid_t pid) {
+  ::kill(-pid, SIGKILL);
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
+
+}  // namespace
+
+TEST_CASE("processes: FakeProc fields, raw argv, container id", "[processes]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  testing::put_file(dir / "bin/evil", "\x7f" "ELF fake binary");
+  testing::FakeProcess p{.pid = 4242};
+  p.comm = "we ird) (name";
+  p.cmdline = std::string("/bin/evil\0--flag=a b\0\0\xff\xfe\0", 25);
+  p.environ = std::string("PATH=/bin\0LD_PRELOAD=/tmp/x.so\0", 31);
+  p.exe_target = dir / "bin/evil";
+  p.maps = "55d0-55e0 r-xp 00000000 fd:01 1234 " + (dir / "bin/evil") +
+           "\n7f00-7f10 r-xp 00000000 fd:01 99 /usr/lib/x86_64-linux-gnu/libc.so.6\n"
+           "7f10-7f20 r--p 00000000 fd:01 99 /usr/lib/x86_64-linux-gnu/libc.so.6\n"
+           "7ffd-7ffe rw-p 00000000 00:00 0 [stack]\n";
+  p.cgroup = "0::/system.slice/docker-" + std::string(64, 'a') + ".scope\n";
+  p.fds = {{0, "/dev/null"}, {3, "socket:[777]"}, {4, "pipe:[12]"}, {5, "anon_inode:[eventfd]"}};
+  proc.add(p);
+  auto host = platform::RootedFileSystem::open("/");
+  auto r = run_processes(proc.root(), **host);
+  const v1::Process* got = find(r.sink, 4242);
+  REQUIRE(got != nullptr);
+  CHECK(got->comm() == "we ird) (name");
+  REQUIRE(got->argv_size() == 4);
+  CHECK(got->argv(1) == "--flag=a b");
+  CHECK(got->argv(2).empty());
+  CHECK(got->argv(3) == "\xff\xfe");
+  CHECK(got->environ_size() == 2);
+  CHECK(got->environ(1) == "LD_PRELOAD=/tmp/x.so");
+  CHECK(got->exe_path() == dir / "bin/evil");
+  CHECK_FALSE(got->exe_deleted());
+  CHECK(got->exe_sha256() == platform::as_bytes(platform::Sha256::of("\x7f" "ELF fake binary")));
+  REQUIRE(got->libraries_size() == 1);
+  CHECK(got->libraries(0) == "/usr/lib/x86_64-linux-gnu/libc.so.6");
+  CHECK(got->container_id() == std::string(64, 'a'));
+  CHECK(got->fds().total() == 4);
+  CHECK(got->fds().sockets() == 1);
+  CHECK(got->fds().pipes() == 1);
+  CHECK(got->fds().anon() == 1);
+  CHECK(got->fds().files() == 1);
+  REQUIRE(got->socket_inodes_size() == 1);
+  CHECK(got->socket_inodes(0) == 777);
+  CHECK(got->uids_size() == 4);
+  CHECK(got->uids(1) == 1000);
+  CHECK(got->groups_size() == 2);
+  CHECK(got->start_utc_ns() == 1'700'000'000'000'000'000 + 10'000'000'000);
+  CHECK(got->status() == v1::ITEM_OK);
+  CHECK_FALSE(got->kernel_thread());
+}
+
+TEST_CASE("processes: failures are fields of the record, not aborts", "[processes]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  testing::FakeProcess a{.pid = 10};
+  a.cmdline = std::string("a\0", 2);
+  proc.add(a);  // no exe link, no environ file
+  testing::FakeProcess k{.pid = 2};
+  k.comm = "kthreadd";
+  k.flags = 0x00208040;  // PF_KTHREAD
+  proc.add(k);
+  testing::FakeProcess gone{.pid = 11};
+  proc.add(gone);
+  auto host = platform::RootedFileSystem::open("/");
+  collectors::PlatformFacts facts;
+  facts.proc_root = proc.root();
+  std::atomic<bool> stop{false};
+  collectors::Context ctx(**host, host->get(), facts, {}, {}, stop, 0);
+  collectors::processes::ProcessesCollector c;
+  // pid 11 exits between the listing and the open (T23).
+  c.set_fault_injector([](std::int32_t pid, std::string_view name) { return pid == 11 && name.empty() ? ENOENT : 0; });
+  Run r;
+  r.outcome = c.collect(ctx, r.sink);
+  CHECK(r.sink.items[v1::ITEM_VANISHED] == 1);
+  const v1::Process* pa = find(r.sink, 10);
+  REQUIRE(pa != nullptr);
+  CHECK(pa->status() == v1::ITEM_PARTIAL);
+  std::map<std::string, v1::ItemStatus> errs;
+  for (const auto& fe : pa->field_errors()) errs[fe.field()] = fe.status();
+  CHECK(errs["exe"] == v1::ITEM_VANISHED);
+  const v1::Process* pk = find(r.sink, 2);
+  REQUIRE(pk != nullptr);
+  CHECK(pk->kernel_thread());
+  CHECK(pk->field_errors_size() == 0);  // no exe/cwd/maps expected for kernel threads
+  CHECK(find(r.sink, 11) == nullptr);
+}
+
+TEST_CASE("processes: injected EACCES and pid reuse (T22, T24)", "[processes]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  testing::FakeProcess p{.pid = 77};
+  p.cmdline = std::string("x\0", 2);
+  p.environ = std::string("A=1\0", 4);
+  p.exe_target = "/bin/sh";
+  proc.add(p);
+  testing::FakeProcess reborn = p;
+  reborn.starttime = 99999;
+  auto host = platform::RootedFileSystem::open("/");
+  collectors::PlatformFacts facts;
+  facts.proc_root = proc.root();
+  std::atomic<bool> stop{false};
+  collectors::Context ctx(**host, host->get(), facts, {}, {}, stop, 0);
+  collectors::processes::ProcessesCollector c;
+  int stat_reads = 0;
+  c.set_fault_injector([&](std::int32_t pid, std::string_view name) {
+    if (pid != 77) return 0;
+    if (name == "environ") return EACCES;
+    // After the first read of stat, pid 77 belongs to another process (same pid, new start).
+    if (name == "stat" && ++stat_reads == 2) {
+      testing::write_all(proc.root() + "/77/stat", testing::FakeProc::stat_line(reborn));
+    }
+    return 0;
+  });
+  testing::CaptureSink sink;
+  c.collect(ctx, sink);
+  const v1::Process* got = find(sink, 77);
+  REQUIRE(got != nullptr);
+  CHECK(got->pid_reused());
+  CHECK(got->start_ticks() == 1000);
+  CHECK(got->status() == v1::ITEM_PARTIAL);
+  bool denied = false;
+  for (const auto& fe : got->field_errors()) denied |= fe.field() == "environ" && fe.status() == v1::ITEM_DENIED && fe.errno_value() == EACCES;
+  CHECK(denied);
+}
+
+TEST_CASE("container ids from cgroup paths", "[processes]") {
+  using collectors::processes::container_id_from_cgroup;
+  std::string id(64, 'b');
+  CHECK(container_id_from_cgroup("0::/docker/" + id + "\n") == id);
+  CHECK(container_id_from_cgroup("0::/system.slice/cri-containerd-" + id + ".scope\n") == id);
+  CHECK(container_id_from_cgroup("0::/user.slice/user-1000.slice/session-3.scope\n").empty());
+  CHECK(container_id_from_cgroup("0::/" + std::string(65, 'c') + "\n").empty());
+}
+
+TEST_CASE("[live] processes: odd argv, deleted and fake-deleted executables (T27, T28)", "[processes][live]") {
+  testing::TempDir dir;
+  // A copy of sh, started and then deleted. `sh -c 'sleep 60; :' ...` stays alive with its argv.
+  std::string copy = dir / "x";
+  {
+    std::ifstream in("/bin/sh", std::ios::binary);
+    std::ofstream out(copy, std::ios::binary);
+    out << in.rdbuf();
+  }
+  ::chmod(copy.c_str(), 0755);
+  std::string original = testing::read_all(copy);
+  pid_t deleted = spawn(copy, {"x", "-c", "sleep 60; :", std::string("arg with\nnewline"), "\xff"});
+  ::unlink(copy.c_str());
+  // A file really named "y (deleted)" that is not deleted.
+  std::string fake = dir / "y (deleted)";
+  {
+    std::ifstream in("/bin/sh", std::ios::binary);
+    std::ofstream out(fake, std::ios::binary);
+    out << in.rdbuf();
+  }
+  ::chmod(fake.c_str(), 0755);
+  pid_t fake_pid = spawn(fake, {"y", "-c", "sleep 60; :"});
+  auto host = platform::RootedFileSystem::open("/");
+  auto r = run_processes("/proc", **host, ::getpid());
+  reap(deleted);
+  reap(fake_pid);
+  const v1::Process* d = find(r.sink, deleted);
+  REQUIRE(d != nullptr);
+  CHECK(d->exe_deleted());
+  CHECK(d->exe_sha256() == platform::as_bytes(platform::Sha256::of(original)));
+  REQUIRE(d->argv_size() == 5);
+  CHECK(d->argv(3) == "arg with\nnewline");
+  CHECK(d->argv(4) == "\xff");
+  const v1::Process* f = find(r.sink, fake_pid);
+  REQUIRE(f != nullptr);
+  CHECK_FALSE(f->exe_deleted());
+  CHECK(f->exe_path() == fake);
+  const v1::Process* self = find(r.sink, ::getpid());
+  REQUIRE(self != nullptr);
+  CHECK(self->collector_self());
+  // Our own threads are found by probing but are threads, not hidden processes.
+  for (const auto& rec : r.sink.records) {
+    if (rec.has_hidden_process()) {
+      INFO(rec.hidden_process().pid() << " " << rec.hidden_process().finding());
+      CHECK(rec.hidden_process().pid() != ::getpid());
+    }
+  }
+  bool summary = false;
+  for (const auto& rec : r.sink.records) summary |= rec.has_process_cross_check();
+  CHECK(summary);
+}
+
+TEST_CASE("[live] processes: a /proc/<pid> masked by a bind mount is reported (T25)", "[processes][live]") {
+  testing::TempDir dir;
+  testing::make_dirs(dir / "empty");
+  pid_t victim = spawn("/bin/sleep", {"sleep", "60"});
+  std::string target = "/proc/" + std::to_string(victim);
+  if (::mount((dir / "empty").c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    reap(victim);
+    WARN("cannot bind-mount over /proc/<pid> (not root?): skipped");
+    return;
+  }
+  auto host = platform::RootedFileSystem::open("/");
+  auto r = run_processes("/proc", **host, ::getpid());
+  ::umount2(target.c_str(), MNT_DETACH);
+  reap(victim);
+  bool masked = false;
+  for (const auto& rec : r.sink.records) {
+    if (rec.has_hidden_process() && rec.hidden_process().pid() == victim) {
+      masked = rec.hidden_process().finding() == "masked_by_mount";
+    }
+  }
+  CHECK(masked);
+}
