@@ -15,7 +15,7 @@ struct MapEntry {
   std::string perms;                 // 4 characters: [r-][w-][x-][ps]
   std::uint64_t offset = 0;          // file offset in bytes
   std::uint32_t dev_major = 0, dev_minor = 0;
-  std::uint64_t inode = 0;           // 0 for anonymous mappings
+  std::uint64_t inode = 0;  // 0 for anonymous mappings
   // Raw bytes to the end of the line: "/usr/bin/cat", "[heap]", "[anon:name]", "" when anonymous,
   // "/path (deleted)" as written. The kernel escapes '\n' in file paths as "\012" (seq_path), so a
   // path never spans lines; the escape is kept as written.

@@ -44,7 +44,8 @@ ParsedLines<ModuleEntry> parse_modules(std::string_view text) {
     m.address = *addr;
     if (f.size() == 7) {
       std::string_view t = f[6];
-      if (t.size() < 2 || t.front() != '(' || t.back() != ')') return bad("modules: taint not (...)");
+      if (t.size() < 2 || t.front() != '(' || t.back() != ')')
+        return bad("modules: taint not (...)");
       m.taint = std::string(t.substr(1, t.size() - 2));
     }
     out.entries.push_back(std::move(m));

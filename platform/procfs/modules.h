@@ -16,11 +16,11 @@ struct ModuleEntry {
   std::uint64_t size = 0;      // bytes of core + init sections
   std::int64_t refcount = -1;  // -1 when the kernel prints "-" (built without CONFIG_MODULE_UNLOAD)
   std::vector<std::string> used_by;  // modules that use this one; "[permanent]" is not listed here
-  std::string state;           // "Live", "Loading", "Unloading"
-  std::uint64_t address = 0;   // load address; 0 when kptr_restrict hides it
-  std::string taint;           // taint flags between the parentheses, e.g. "OE"; "" when none.
-                               // A trailing '+' (loading) or '-' (unloading) is kept as written.
-  bool permanent = false;      // "[permanent]" in the used-by column: has init but no exit
+  std::string state;                 // "Live", "Loading", "Unloading"
+  std::uint64_t address = 0;         // load address; 0 when kptr_restrict hides it
+  std::string taint;       // taint flags between the parentheses, e.g. "OE"; "" when none.
+                           // A trailing '+' (loading) or '-' (unloading) is kept as written.
+  bool permanent = false;  // "[permanent]" in the used-by column: has init but no exit
 };
 
 // One module per line: "name size refcount deps, state 0xaddr[ (taint)]". deps is a list of names

@@ -18,7 +18,8 @@ std::string_view first_token(std::string_view line) {
 // Shared header rule of the /proc/net tables: line 1 is skipped when it is not an entry and looks
 // like the kernel's header (its first word); a first line that is neither is malformed.
 template <class T, class ParseLine>
-ParsedLines<T> parse_table(std::string_view text, std::string_view header_word, ParseLine parse_line) {
+ParsedLines<T> parse_table(std::string_view text, std::string_view header_word,
+                           ParseLine parse_line) {
   ParsedLines<T> out;
   for_each_line(text, [&](std::uint64_t n, std::string_view line) {
     if (line.empty()) return;
@@ -118,7 +119,8 @@ const char* parse_unix_line(std::string_view line, UnixSocketEntry& e) {
   auto flags = detail::parse_hex<std::uint32_t>(take_token(rest));
   auto type = detail::parse_hex<std::uint32_t>(take_token(rest));
   auto state = detail::parse_hex<std::uint32_t>(take_token(rest));
-  if (!refcount || !protocol || !flags || !type || !state) return "unix: a hex column does not parse";
+  if (!refcount || !protocol || !flags || !type || !state)
+    return "unix: a hex column does not parse";
   auto inode = parse_uint<std::uint64_t>(take_token(rest));
   if (!inode) return "unix: inode not a number";
   e.refcount = *refcount;
@@ -160,9 +162,10 @@ const char* parse_packet_line(std::string_view line, PacketSocketEntry& e) {
 }  // namespace
 
 ParsedLines<InetSocketEntry> parse_proc_net_inet(std::string_view text, int family) {
-  return parse_table<InetSocketEntry>(text, "sl", [family](std::string_view line, InetSocketEntry& e) {
-    return parse_inet_line(line, family, e);
-  });
+  return parse_table<InetSocketEntry>(text, "sl",
+                                      [family](std::string_view line, InetSocketEntry& e) {
+                                        return parse_inet_line(line, family, e);
+                                      });
 }
 
 ParsedLines<UnixSocketEntry> parse_proc_net_unix(std::string_view text) {

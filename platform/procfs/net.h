@@ -17,14 +17,14 @@
 namespace hozen::platform::procfs {
 
 struct InetSocketEntry {
-  int family = 0;                          // AF_INET or AF_INET6, as passed to the parser
+  int family = 0;                                  // AF_INET or AF_INET6, as passed to the parser
   std::array<std::uint8_t, 16> local{}, remote{};  // network byte order; IPv4 in bytes 0-3
   std::uint16_t local_port = 0, remote_port = 0;   // host order; for raw sockets: the protocol
-  std::uint8_t state = 0;                  // TCP_* from include/net/tcp_states.h (0x0A LISTEN)
-  std::uint32_t uid = 0;                   // in the reader's user namespace
-  std::uint64_t inode = 0;                 // socket inode; 0 for TIME_WAIT and SYN_RECV entries
+  std::uint8_t state = 0;                    // TCP_* from include/net/tcp_states.h (0x0A LISTEN)
+  std::uint32_t uid = 0;                     // in the reader's user namespace
+  std::uint64_t inode = 0;                   // socket inode; 0 for TIME_WAIT and SYN_RECV entries
   std::uint32_t tx_queue = 0, rx_queue = 0;  // bytes (tcp: for LISTEN, rx is the accept backlog)
-  std::uint32_t slot = 0;                  // "sl", the hash bucket index the kernel prints
+  std::uint32_t slot = 0;                    // "sl", the hash bucket index the kernel prints
 };
 
 // /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6}. `family` is AF_INET (addresses of 8 hex
@@ -66,7 +66,7 @@ struct PacketSocketEntry {
   std::uint32_t iface = 0;  // ifindex; 0 = all interfaces
   std::uint32_t rmem = 0;   // bytes queued for receive
   std::uint32_t uid = 0;
-  bool running = false;     // the "R" column
+  bool running = false;  // the "R" column
   std::uint32_t refcount = 0;
 };
 

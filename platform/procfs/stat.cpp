@@ -29,7 +29,8 @@ Result<ProcStat> parse_stat(std::string_view text) {
   ProcStat st;
   // do_task_stat() writes "%d (" : the pid, one space, then the parenthesis.
   std::string_view head = text.substr(0, open);
-  if (head.size() < 2 || head.back() != ' ') return malformed("stat: no space between pid and comm");
+  if (head.size() < 2 || head.back() != ' ')
+    return malformed("stat: no space between pid and comm");
   auto pid = detail::parse_int<std::int32_t>(head.substr(0, head.size() - 1));
   if (!pid) return malformed("stat: pid not a number");
   st.pid = *pid;
@@ -46,15 +47,24 @@ Result<ProcStat> parse_stat(std::string_view text) {
   bool ok = true;
   auto i32 = [&](std::size_t i, std::int32_t& out) {
     auto v = detail::parse_int<std::int32_t>(f[i]);
-    if (v) out = *v; else ok = false;
+    if (v)
+      out = *v;
+    else
+      ok = false;
   };
   auto i64 = [&](std::size_t i, std::int64_t& out) {
     auto v = detail::parse_int<std::int64_t>(f[i]);
-    if (v) out = *v; else ok = false;
+    if (v)
+      out = *v;
+    else
+      ok = false;
   };
   auto u64 = [&](std::size_t i, std::uint64_t& out) {
     auto v = parse_uint<std::uint64_t>(f[i]);
-    if (v) out = *v; else ok = false;
+    if (v)
+      out = *v;
+    else
+      ok = false;
   };
   i32(kPpid, st.ppid);
   i32(kPgrp, st.pgrp);
@@ -62,7 +72,10 @@ Result<ProcStat> parse_stat(std::string_view text) {
   i32(kTtyNr, st.tty_nr);
   i32(kTpgid, st.tpgid);
   auto flags = parse_uint<std::uint32_t>(f[kFlags]);
-  if (flags) st.flags = *flags; else ok = false;
+  if (flags)
+    st.flags = *flags;
+  else
+    ok = false;
   u64(kMinflt, st.minflt);
   u64(kMajflt, st.majflt);
   u64(kUtime, st.utime);

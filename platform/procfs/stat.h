@@ -15,19 +15,19 @@ inline constexpr std::uint32_t kPfKthread = 0x00200000;
 
 // Fields 1-24 of proc(5)'s list; the numbering in comments is proc(5)'s.
 struct ProcStat {
-  std::int32_t pid = 0;     // (1)
-  std::string comm;         // (2) raw bytes between the first '(' and the last ')'
-  char state = 0;           // (3) R S D Z T t X I ...
-  std::int32_t ppid = 0;    // (4)
-  std::int32_t pgrp = 0;    // (5)
-  std::int32_t session = 0; // (6)
-  std::int32_t tty_nr = 0;  // (7) encoded device number
-  std::int32_t tpgid = 0;   // (8)
-  std::uint32_t flags = 0;  // (9) PF_* bits
-  std::uint64_t minflt = 0; // (10)
-  std::uint64_t majflt = 0; // (12)
-  std::uint64_t utime = 0;  // (14) clock ticks
-  std::uint64_t stime = 0;  // (15) clock ticks
+  std::int32_t pid = 0;          // (1)
+  std::string comm;              // (2) raw bytes between the first '(' and the last ')'
+  char state = 0;                // (3) R S D Z T t X I ...
+  std::int32_t ppid = 0;         // (4)
+  std::int32_t pgrp = 0;         // (5)
+  std::int32_t session = 0;      // (6)
+  std::int32_t tty_nr = 0;       // (7) encoded device number
+  std::int32_t tpgid = 0;        // (8)
+  std::uint32_t flags = 0;       // (9) PF_* bits
+  std::uint64_t minflt = 0;      // (10)
+  std::uint64_t majflt = 0;      // (12)
+  std::uint64_t utime = 0;       // (14) clock ticks
+  std::uint64_t stime = 0;       // (15) clock ticks
   std::int64_t priority = 0;     // (18)
   std::int64_t nice = 0;         // (19)
   std::int64_t num_threads = 0;  // (20)

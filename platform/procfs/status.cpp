@@ -69,9 +69,9 @@ Result<ProcStatus> parse_status(std::string_view text) {
     };
 
     static constexpr std::string_view kKnown[] = {
-        "Name",   "State",  "Tgid",   "Pid",    "PPid",    "TracerPid", "Uid",
-        "Gid",    "Groups", "CapInh", "CapPrm", "CapEff",  "CapBnd",    "CapAmb",
-        "VmRSS",  "Threads", "Seccomp", "NoNewPrivs", "NSpid"};
+        "Name",  "State",   "Tgid",    "Pid",        "PPid",   "TracerPid", "Uid",
+        "Gid",   "Groups",  "CapInh",  "CapPrm",     "CapEff", "CapBnd",    "CapAmb",
+        "VmRSS", "Threads", "Seccomp", "NoNewPrivs", "NSpid"};
     bool known = false;
     for (auto k : kKnown) known = known || k == key;
     if (!known) return;
@@ -79,14 +79,17 @@ Result<ProcStatus> parse_status(std::string_view text) {
 
     bool ok = true;
     if (key == "Name") {
-      // proc_pid_status() writes "Name:\t" then the escaped comm; keep its bytes, only the one
-      // separating tab goes (comm itself may begin with a tab, written as-is).
+      // proc_pid_status() writes "Name:\t" then the escaped comm: only that one separating tab
+      // goes, nothing is trimmed (a comm may end in spaces; older kernels did not escape tabs).
       if (!value.empty() && value.front() == '\t') value.remove_prefix(1);
       s.name = std::string(value);
       have_name = true;
     } else if (key == "State") {
       std::string_view v = trim(value);
-      if (v.empty()) ok = false; else s.state = v.front();
+      if (v.empty())
+        ok = false;
+      else
+        s.state = v.front();
     } else if (key == "Tgid") {
       ok = parse_i32(value, s.tgid);
     } else if (key == "Pid") {
@@ -101,7 +104,8 @@ Result<ProcStatus> parse_status(std::string_view text) {
     } else if (key == "Gid") {
       ok = have_gid = parse_ids(value, s.gid);
     } else if (key == "Groups") {
-      ok = parse_list(value, s.groups, [](std::string_view t) { return parse_uint<std::uint32_t>(t); });
+      ok = parse_list(value, s.groups,
+                      [](std::string_view t) { return parse_uint<std::uint32_t>(t); });
     } else if (key == "CapInh") {
       ok = parse_cap(value, s.cap_inh);
     } else if (key == "CapPrm") {
@@ -116,7 +120,10 @@ Result<ProcStatus> parse_status(std::string_view text) {
       // "    1612 kB": the unit is always kB (task_mem() in fs/proc/task_mmu.c).
       auto f = split_ws(value);
       auto x = f.size() == 2 && f[1] == "kB" ? detail::parse_int<std::int64_t>(f[0]) : std::nullopt;
-      if (x && *x >= 0) s.vm_rss_kb = *x; else ok = false;
+      if (x && *x >= 0)
+        s.vm_rss_kb = *x;
+      else
+        ok = false;
     } else if (key == "Threads") {
       ok = parse_i32(value, s.threads);
     } else if (key == "Seccomp") {
@@ -124,13 +131,15 @@ Result<ProcStatus> parse_status(std::string_view text) {
     } else if (key == "NoNewPrivs") {
       ok = parse_i32(value, s.no_new_privs);
     } else if (key == "NSpid") {
-      ok = parse_list(value, s.nspid, [](std::string_view t) { return detail::parse_int<std::int32_t>(t); });
+      ok = parse_list(value, s.nspid,
+                      [](std::string_view t) { return detail::parse_int<std::int32_t>(t); });
     }
     if (!ok) bad("status: value does not parse");
   });
 
   if (!have_name && !have_pid) {
-    return Unexpected(Error::make(ErrorKind::kMalformed, "parse", "", "status: no Name: and no Pid: line"));
+    return Unexpected(
+        Error::make(ErrorKind::kMalformed, "parse", "", "status: no Name: and no Pid: line"));
   }
   s.has_ids = have_uid && have_gid;
   return s;

@@ -15,8 +15,10 @@ namespace hozen::platform::procfs {
 
 // The fields a collector needs; -1 means "line absent or unparsable".
 struct ProcStatus {
-  std::string name;  // "Name:" as written: the kernel escapes '\n' and '\\' (seq_escape), kept so
-  char state = 0;    // first character of "State:", e.g. 'S' of "S (sleeping)"
+  // "Name:" value as written: the kernel escapes some bytes of comm (a newline appears as the two
+  // bytes "\n", a backslash as "\\"); the escapes are kept, not decoded. Raw bytes.
+  std::string name;
+  char state = 0;  // first character of "State:", e.g. 'S' of "S (sleeping)"
   std::int32_t tgid = -1, pid = -1, ppid = -1, tracer_pid = -1;
   std::array<std::uint32_t, 4> uid{}, gid{};  // real, effective, saved set, filesystem
   bool has_ids = false;                       // both Uid: and Gid: parsed
@@ -24,8 +26,8 @@ struct ProcStatus {
   std::uint64_t cap_inh = 0, cap_prm = 0, cap_eff = 0, cap_bnd = 0, cap_amb = 0;  // bit masks
   std::int64_t vm_rss_kb = -1;  // KiB; absent for kernel threads
   std::int32_t threads = -1;
-  std::int32_t seccomp = -1;       // 0 disabled, 1 strict, 2 filter
-  std::int32_t no_new_privs = -1;  // 0 or 1
+  std::int32_t seccomp = -1;        // 0 disabled, 1 strict, 2 filter
+  std::int32_t no_new_privs = -1;   // 0 or 1
   std::vector<std::int32_t> nspid;  // pid in each pid namespace, outermost first
   // Known keys whose value did not parse, and repeated known keys (the first value is kept).
   std::vector<MalformedLine> malformed;

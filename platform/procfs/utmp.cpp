@@ -6,8 +6,7 @@ namespace {
 
 constexpr std::size_t kType = 0, kPid = 4, kLine = 8, kLineLen = 32, kId = 40, kIdLen = 4,
                       kUser = 44, kUserLen = 32, kHost = 76, kHostLen = 256, kExitTerm = 332,
-                      kExitStatus = 334, kSession = 336, kTvSec = 340, kTvUsec = 344,
-                      kAddrV6 = 348;
+                      kExitStatus = 334, kSession = 336, kTvSec = 340, kTvUsec = 344, kAddrV6 = 348;
 static_assert(kAddrV6 + 16 + 20 == kUtmpRecordSize);
 
 std::uint32_t le32(std::string_view r, std::size_t off) {
@@ -23,8 +22,12 @@ std::uint16_t le16(std::string_view r, std::size_t off) {
 }
 
 // Two's complement reinterpretation, well-defined since C++20.
-std::int32_t s32(std::string_view r, std::size_t off) { return static_cast<std::int32_t>(le32(r, off)); }
-std::int16_t s16(std::string_view r, std::size_t off) { return static_cast<std::int16_t>(le16(r, off)); }
+std::int32_t s32(std::string_view r, std::size_t off) {
+  return static_cast<std::int32_t>(le32(r, off));
+}
+std::int16_t s16(std::string_view r, std::size_t off) {
+  return static_cast<std::int16_t>(le16(r, off));
+}
 
 std::string cstr(std::string_view r, std::size_t off, std::size_t len) {
   std::string_view field = r.substr(off, len);

@@ -14,14 +14,16 @@ namespace hozen::platform::procfs {
 inline constexpr std::size_t kUtmpRecordSize = 384;
 
 struct UtmpEntry {
-  std::int16_t type = 0;  // ut_type: EMPTY 0, RUN_LVL 1, BOOT_TIME 2, ..., USER_PROCESS 7, DEAD_PROCESS 8
+  std::int16_t type =
+      0;  // ut_type: EMPTY 0, RUN_LVL 1, BOOT_TIME 2, ..., USER_PROCESS 7, DEAD_PROCESS 8
   std::int32_t pid = 0;
   std::string line, id, user, host;  // raw bytes up to the first NUL (or the whole array)
   std::int16_t exit_termination = 0, exit_status = 0;
   std::int32_t session = 0;
   std::int64_t tv_sec = 0;  // seconds since the epoch, from a signed 32-bit field
   std::int32_t tv_usec = 0;
-  std::array<std::uint8_t, 16> addr_v6{};  // ut_addr_v6 bytes as stored (network order); IPv4 in 0-3
+  std::array<std::uint8_t, 16>
+      addr_v6{};  // ut_addr_v6 bytes as stored (network order); IPv4 in 0-3
 };
 
 struct UtmpParse {

@@ -1,15 +1,14 @@
 // Table-driven tests of the NUL splitter for /proc/<pid>/cmdline and environ (proc(5)).
+#include "platform/procfs/cmdline.h"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
-
-#include "platform/procfs/cmdline.h"
 
 using hozen::platform::procfs::split_nul;
 using V = std::vector<std::string>;

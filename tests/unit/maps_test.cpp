@@ -1,16 +1,15 @@
 // Table-driven tests of the /proc/<pid>/maps parser (proc(5)).
+#include "platform/procfs/maps.h"
+
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
-
-#include "platform/procfs/maps.h"
 
 using hozen::platform::procfs::parse_maps;
 
@@ -56,7 +55,8 @@ TEST_CASE("maps: named good variants", "[maps]") {
     std::string path;
   };
   const std::vector<Case> cases = {
-      {"maps-path-with-spaces", "1000-2000 r--p 00000000 08:01 12 /tmp/my lib.so", "/tmp/my lib.so"},
+      {"maps-path-with-spaces", "1000-2000 r--p 00000000 08:01 12 /tmp/my lib.so",
+       "/tmp/my lib.so"},
       {"maps-path-deleted", "1000-2000 r-xs 00000000 00:01 12   /memfd:x (deleted)",
        "/memfd:x (deleted)"},
       {"maps-path-escaped-newline-kept", "1000-2000 r--p 00000000 08:01 12  /a\\012b", "/a\\012b"},

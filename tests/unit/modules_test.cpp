@@ -1,10 +1,9 @@
 // Table-driven tests of the /proc/modules parser (proc(5)).
-#include <string>
-#include <vector>
+#include "platform/procfs/modules.h"
 
 #include <catch2/catch.hpp>
-
-#include "platform/procfs/modules.h"
+#include <string>
+#include <vector>
 
 using hozen::platform::procfs::parse_modules;
 using V = std::vector<std::string>;

@@ -1,5 +1,7 @@
 // Table-driven tests of the /proc/net socket table parsers (proc(5),
 // Documentation/networking/proc_net_tcp.rst).
+#include "platform/procfs/net.h"
+
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <netinet/in.h>
@@ -9,15 +11,13 @@
 #include <unistd.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
-#include "platform/procfs/net.h"
 #include "tests/support/temp_dir.h"
 
 using hozen::platform::procfs::parse_proc_net_inet;
@@ -63,12 +63,14 @@ const char* kTcp6Header =
 }  // namespace
 
 TEST_CASE("net: tcp typical table", "[net]") {
-  std::string text = std::string(kTcpHeader) +
+  std::string text =
+      std::string(kTcpHeader) +
       "   0: 0100007F:0CEA 00000000:0000 0A 00000000:00000080 00:00000000 00000000   108        0 "
       "24680 1 0000000000000000 100 0 0 10 0                      \n"
       "   1: 0F02000A:0016 0202000A:D3F2 01 00000024:00000000 01:00000016 00000000     0        0 "
       "13579 4 0000000000000000 20 4 29 10 -1                     \n"
-      "   2: 0F02000A:0016 0202000A:D3F4 06 00000000:00000000 03:00001683 00000000     0        0 0 "
+      "   2: 0F02000A:0016 0202000A:D3F4 06 00000000:00000000 03:00001683 00000000     0        0 "
+      "0 "
       "3 0000000000000000\n";
   auto p = parse_proc_net_inet(text, AF_INET);
   REQUIRE(p.malformed.empty());
@@ -97,13 +99,17 @@ TEST_CASE("net: tcp typical table", "[net]") {
 }
 
 TEST_CASE("net: tcp6 typical table", "[net]") {
-  std::string text = std::string(kTcp6Header) +
+  std::string text =
+      std::string(kTcp6Header) +
       "   0: 00000000000000000000000001000000:0016 00000000000000000000000000000000:0000 0A "
-      "00000000:00000000 00:00000000 00000000     0        0 11111 1 0000000000000000 100 0 0 10 0\n"
+      "00000000:00000000 00:00000000 00000000     0        0 11111 1 0000000000000000 100 0 0 10 "
+      "0\n"
       "   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:E1C2 01 "
-      "00000000:00000000 00:00000000 00000000  1000        0 22222 1 0000000000000000 20 4 30 10 -1\n"
+      "00000000:00000000 00:00000000 00000000  1000        0 22222 1 0000000000000000 20 4 30 10 "
+      "-1\n"
       "   2: B80D0120000000000000000001000000:0050 00000000000000000000000000000000:0000 0A "
-      "00000000:00000000 00:00000000 00000000     0        0 33333 1 0000000000000000 100 0 0 10 0\n";
+      "00000000:00000000 00:00000000 00000000     0        0 33333 1 0000000000000000 100 0 0 10 "
+      "0\n";
   auto p = parse_proc_net_inet(text, AF_INET6);
   REQUIRE(p.malformed.empty());
   REQUIRE(p.entries.size() == 3);
@@ -118,7 +124,8 @@ TEST_CASE("net: tcp6 typical table", "[net]") {
 }
 
 TEST_CASE("net: the kernel's address encoding round-trips on this machine", "[net]") {
-  const std::uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0xaa, 0xbb, 0, 0, 0, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef};
+  const std::uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0xaa, 0xbb, 0,    0,
+                               0,    0,    0,    0,    0xde, 0xad, 0xbe, 0xef};
   std::string line = "   0: " + kernel_hex(v6, 4) + ":0001 " + kernel_hex(v6, 4) +
                      ":FFFF 07 00000000:00000000 00:00000000 00000000     0        0 9 2 0 0\n";
   auto p = parse_proc_net_inet(line, AF_INET6);
@@ -154,7 +161,8 @@ TEST_CASE("net: inet named variants", "[net]") {
     auto p = parse_proc_net_inet(
         "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
         "timeout inode ref pointer drops            \n"
-        "  127: 3500007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 "
+        "  127: 3500007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        "
+        "0 "
         "16170 2 0000000000000000 0         \n",
         AF_INET);
     REQUIRE(p.entries.size() == 1);
@@ -165,7 +173,8 @@ TEST_CASE("net: inet named variants", "[net]") {
   }
   SECTION("raw-port-is-protocol") {
     auto p = parse_proc_net_inet(
-        "   1: 00000000:0001 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 "
+        "   1: 00000000:0001 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        "
+        "0 "
         "555 2 0000000000000000 0\n",
         AF_INET);
     REQUIRE(p.entries.size() == 1);
@@ -173,7 +182,8 @@ TEST_CASE("net: inet named variants", "[net]") {
   }
   SECTION("tcp-lowercase-hex-accepted") {
     auto p = parse_proc_net_inet(
-        "   0: 0100007f:0cea 00000000:0000 0a 00000000:00000000 00:00000000 00000000 0 0 1\n", AF_INET);
+        "   0: 0100007f:0cea 00000000:0000 0a 00000000:00000000 00:00000000 00000000 0 0 1\n",
+        AF_INET);
     REQUIRE(p.entries.size() == 1);
     CHECK(p.entries[0].local_port == 3306);
   }
@@ -277,8 +287,8 @@ TEST_CASE("net: unix named bad variants", "[net]") {
   };
   for (const auto& b : bad) {
     SECTION(b.name) {
-      auto p = parse_proc_net_unix("Num       RefCount Protocol Flags    Type St Inode Path\n" + good +
-                                   "\n" + b.line + "\n" + good + "\n");
+      auto p = parse_proc_net_unix("Num       RefCount Protocol Flags    Type St Inode Path\n" +
+                                   good + "\n" + b.line + "\n" + good + "\n");
       CHECK(p.entries.size() == 2);
       REQUIRE(p.malformed.size() == 1);
       CHECK(p.malformed[0].line == 3);
@@ -334,8 +344,8 @@ TEST_CASE("net: packet named bad variants", "[net]") {
   };
   for (const auto& b : bad) {
     SECTION(b.name) {
-      auto p = parse_proc_net_packet("sk       RefCnt Type Proto  Iface R Rmem   User   Inode\n" + good +
-                                     "\n" + b.line + "\n");
+      auto p = parse_proc_net_packet("sk       RefCnt Type Proto  Iface R Rmem   User   Inode\n" +
+                                     good + "\n" + b.line + "\n");
       CHECK(p.entries.size() == 1);
       REQUIRE(p.malformed.size() == 1);
       CHECK(p.malformed[0].line == 3);

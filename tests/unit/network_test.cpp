@@ -121,17 +121,42 @@ TEST_CASE("[live] network: this process's listener and UDP socket, owners, sock_
   len = sizeof ua;
   ::getsockname(u, reinterpret_cast<sockaddr*>(&ua), &len);
   const unsigned uport = ntohs(ua.sin_port);
+  // An established loopback connection to the listener.
+  int cl = ::socket(AF_INET6, SOCK_STREAM, 0);
+  REQUIRE(::connect(cl, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  int acc = ::accept(l, nullptr, nullptr);
+  REQUIRE(acc >= 0);
+  sockaddr_in6 cla{};
+  len = sizeof cla;
+  ::getsockname(cl, reinterpret_cast<sockaddr*>(&cla), &len);
+  const unsigned client_port = ntohs(cla.sin6_port);
   auto host = platform::RootedFileSystem::open("/");
   auto sink = run_network("/proc", **host, ::getpid());
+  ::close(acc);
+  ::close(cl);
   ::close(l);
   ::close(u);
+  bool client_side = false, server_side = false;
+  for (const auto& r : sink.records) {
+    if (!r.has_socket() || r.socket().protocol() != "tcp") continue;
+    const auto& s = r.socket();
+    bool mine = s.owners_size() > 0 && s.owners(0).pid() == ::getpid();
+    if (s.local_port() == client_port && s.remote_port() == port) {
+      client_side = mine && s.state() == "ESTABLISHED" && s.classification() == v1::ESTABLISHED;
+    }
+    if (s.local_port() == port && s.remote_port() == client_port) {
+      server_side = mine && s.state() == "ESTABLISHED";
+    }
+  }
+  CHECK(client_side);
+  CHECK(server_side);
   bool found_tcp = false, found_udp = false;
   for (const auto& r : sink.records) {
     if (!r.has_socket()) continue;
     const auto& s = r.socket();
     bool mine = false;
     for (const auto& o : s.owners()) mine |= o.pid() == ::getpid();
-    if (s.protocol() == "tcp" && s.local_port() == port && s.family() == AF_INET6) {
+    if (s.protocol() == "tcp" && s.local_port() == port && s.state() == "LISTEN") {
       found_tcp = mine && s.local_address() == "::1" && s.classification() == v1::LISTENING;
     }
     if (s.protocol() == "udp" && s.local_port() == uport) {

@@ -1,14 +1,13 @@
 // Table-driven tests of the /proc/<pid>/stat parser (proc(5)).
+#include "platform/procfs/stat.h"
+
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
-
-#include "platform/procfs/stat.h"
 
 using hozen::platform::ErrorKind;
 using hozen::platform::procfs::parse_stat;
@@ -69,7 +68,8 @@ TEST_CASE("stat: named good variants", "[stat]") {
       {"stat-comm-is-open-paren", "7 (()" + kTail, "("},
       {"stat-comm-empty", "7 ()" + kTail, ""},
       {"stat-comm-invalid-utf8", "7 (\xff\xfe\x80)" + kTail, "\xff\xfe\x80"},
-      {"stat-comm-looks-like-fields", "7 (x) Z 999 999 999 0 0 0)" + kTail, "x) Z 999 999 999 0 0 0"},
+      {"stat-comm-looks-like-fields", "7 (x) Z 999 999 999 0 0 0)" + kTail,
+       "x) Z 999 999 999 0 0 0"},
       {"stat-no-trailing-newline", "7 (x)" + kTail.substr(0, kTail.size() - 1), "x"},
       {"stat-only-24-fields", "7 (x) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0", "x"},
   };
@@ -124,7 +124,8 @@ TEST_CASE("stat: named bad variants fail cleanly", "[stat]") {
       {"stat-state-two-chars", "7 (x) SS" + kTail.substr(2)},
       {"stat-ppid-not-a-number", "7 (x) S one" + kTail.substr(4)},
       {"stat-flags-negative", "7 (x) S 1 7 7 0 -1 -5 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0"},
-      {"stat-utime-overflow", "7 (x) S 1 7 7 0 -1 0 0 0 0 0 99999999999999999999999 0 0 0 20 0 1 0 5 0 0"},
+      {"stat-utime-overflow",
+       "7 (x) S 1 7 7 0 -1 0 0 0 0 0 99999999999999999999999 0 0 0 20 0 1 0 5 0 0"},
       {"stat-binary-garbage", std::string("\x00\x01(\xff)\x00", 6)},
   };
   for (const auto& c : cases) {

@@ -1,14 +1,13 @@
 // Table-driven tests of the /proc/<pid>/status parser (proc(5)).
+#include "platform/procfs/status.h"
+
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
-
-#include "platform/procfs/status.h"
 
 using hozen::platform::ErrorKind;
 using hozen::platform::procfs::parse_status;

@@ -1,13 +1,12 @@
 // Tests of the utmp/wtmp record parser (utmp(5)), against records built with glibc's struct utmp.
+#include "platform/procfs/utmp.h"
+
 #include <arpa/inet.h>
 #include <utmp.h>
 
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <string>
-
-#include <catch2/catch.hpp>
-
-#include "platform/procfs/utmp.h"
 
 using hozen::platform::procfs::kUtmpRecordSize;
 using hozen::platform::procfs::parse_utmp;
