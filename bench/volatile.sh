@@ -1,29 +1,68 @@
 #!/usr/bin/env bash
-# The volatile collectors against the host tools a responder would otherwise run, in the same run:
-#   hozen collect --only processes   vs   ps -eo pid,ppid,uid,lstart,stat,args
-#   hozen collect --only network     vs   ss -tuanp
-# with EXTRA background processes (default 500 sleepers, each holding a socket via a shell
-# redirection-free `sleep`) so that the numbers are not dominated by start-up.
-# usage: bench/volatile.sh [build-dir]    needs: hyperfine, procps, iproute2
+# Issue #3 benchmark: hozen's volatile collectors against `ps` + `ss`, measured in the same run,
+# on a host loaded with EXTRA_PROCS extra processes (default 2000) and LOOPBACK_PAIRS established
+# loopback TCP connections (default 5000 pairs = 10000 sockets).
+#   peer:  ps -eo pid,ppid,user,lstart,args ; ss -tanpu
+#   hozen: collect --only network,processes (with --no-exe-hash, and with hashing)
+# Also checks that hozen records every process ps shows and every socket ss shows, and that a
+# hozen run creates no process (the /proc/stat "processes" counter rises by exactly one: hozen).
+# usage: bench/volatile.sh [build-dir]    needs: hyperfine, procps, iproute2, python3
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build/release}
 [ -d "$build" ] || cmake --preset release -S "$src" >/dev/null
 cmake --build "$build" --target hozen >/dev/null
 hozen=$build/agent/hozen
-extra=${EXTRA:-500}
+procs=${EXTRA_PROCS:-2000}
+pairs=${LOOPBACK_PAIRS:-5000}
+work=$(mktemp -d /dev/shm/hozen-bench-XXXXXX)
 pids=()
-for _ in $(seq "$extra"); do sleep 600 & pids+=($!); done
-trap 'kill "${pids[@]}" 2>/dev/null' EXIT
-out=/dev/shm/hozen-bench-volatile.hozen
-echo "processes on this host: $(ls /proc | grep -c '^[0-9]')"
-hyperfine -N --warmup 2 --runs 10 --export-markdown /dev/shm/bench-ps.md \
-  --prepare "rm -f $out" \
-  "ps -eo pid,ppid,uid,lstart,stat,args" \
-  "$hozen collect --only processes -q -o $out"
-hyperfine -N --warmup 2 --runs 10 --export-markdown /dev/shm/bench-ss.md \
-  --prepare "rm -f $out" \
-  "ss -tuanp" \
-  "$hozen collect --only network -q -o $out"
-cat /dev/shm/bench-ps.md /dev/shm/bench-ss.md
-rm -f "$out"
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq "$procs"); do sleep 3600 & pids+=($!); done
+python3 - "$pairs" "$work/ready" <<'PY' &
+import resource, socket, sys, time
+n = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_NOFILE, (3 * n + 100, 3 * n + 100))
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(n)
+keep = []
+for _ in range(n):
+    c = socket.create_connection(l.getsockname()); s, _ = l.accept(); keep += [c, s]
+open(sys.argv[2], "w").close()
+time.sleep(3600)
+PY
+pids+=($!)
+while [ ! -e "$work/ready" ]; do sleep 0.2; done
+echo "host: $(ls /proc | grep -c '^[0-9]') processes, $(ss -tan | wc -l) tcp sockets"
+
+# Completeness: every pid ps shows and every socket inode ss shows is in one hozen bundle.
+ps -eo pid= > "$work/ps.txt"
+ss -tanpue > "$work/ss.txt"
+before=$(awk '/^processes/ {print $2}' /proc/stat)
+"$hozen" collect --only network,processes -q -o "$work/check.hozen" --no-exe-hash
+after=$(awk '/^processes/ {print $2}' /proc/stat)
+"$hozen" export "$work/check.hozen" --type process,socket > "$work/check.jsonl"
+python3 - "$work" <<'PY'
+import json, re, sys
+w = sys.argv[1]
+recs = [json.loads(l) for l in open(f"{w}/check.jsonl")]
+pids = {r["pid"] for r in recs if r["type"] == "process"}
+inodes = {r.get("inode") for r in recs if r["type"] == "socket"}
+ps = {int(x) for x in open(f"{w}/ps.txt").read().split()}
+ss = {int(m) for m in re.findall(r"ino:(\d+)", open(f"{w}/ss.txt").read()) if m != "0"}
+missing_p = ps - pids
+missing_s = ss - inodes
+print(f"completeness: {len(ps)} pids from ps, {len(missing_p)} missing in hozen (exited between runs: "
+      f"the ps process itself and the shell's helpers): {sorted(missing_p)[:10]}")
+print(f"completeness: {len(ss)} socket inodes from ss, {len(missing_s)} missing in hozen")
+sys.exit(0 if len(missing_s) == 0 and len(missing_p) <= 3 else 1)
+PY
+echo "processes created during one hozen run (hozen itself included): $((after - before))"
+
+hyperfine -N --warmup 1 --runs 5 --export-markdown "$work/ps-ss.md" \
+  --prepare "rm -f $work/b.hozen" \
+  "ps -eo pid,ppid,user,lstart,args" \
+  "ss -tanpu" \
+  "$hozen collect --only network,processes -q --no-exe-hash -o $work/b.hozen" \
+  "$hozen collect --only network,processes -q -o $work/b.hozen"
+cat "$work/ps-ss.md"

@@ -206,6 +206,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     ("skip", po::value<std::vector<std::string>>()->composing(), "do not run these collectors (comma list)")
     ("root", po::value<std::string>(), "read host files under DIR (a mounted image); live-only collectors are skipped")
     ("no-environ", "do not collect process environments")
+    ("no-exe-hash", "do not hash running executables (faster; the file sweep can hash them)")
     ("deadline", po::value<double>()->default_value(0), "global deadline in seconds (0 = none)")
     ("collector-deadline", po::value<double>()->default_value(0), "per-collector deadline in seconds (0 = none)")
     ("quiet,q", "print only errors and the summary");
@@ -273,6 +274,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
 
   collectors::Config config;
   config.collect_environ = !vm.count("no-environ");
+  config.hash_executables = !vm.count("no-exe-hash");
 #ifdef HOZEN_TEST_COLLECTORS
   config.test_records = vm["test-records"].as<std::uint64_t>();
   config.test_interval_ms = vm["test-interval-ms"].as<std::uint32_t>();
@@ -292,6 +294,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   cfg["collectors.only"] = [&] { std::string s; for (auto& o : only) s += (s.empty() ? "" : ",") + o; return s; }();
   cfg["collectors.skip"] = [&] { std::string s; for (auto& o : skip) s += (s.empty() ? "" : ",") + o; return s; }();
   cfg["collect_environ"] = config.collect_environ ? "true" : "false";
+  cfg["hash_executables"] = config.hash_executables ? "true" : "false";
   cfg["deadline_s"] = std::to_string(deadline_s);
   cfg["collector_deadline_s"] = std::to_string(per_collector_s);
   cfg["root"] = root;

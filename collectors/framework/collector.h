@@ -40,6 +40,7 @@ struct Limits {
 // Typed configuration shared by the collectors (validated by the CLI before the run).
 struct Config {
   bool collect_environ = true;
+  bool hash_executables = true;  // processes: SHA-256 of each running executable
   // test_slow collector: how many records, how far apart (test builds only)
   std::uint64_t test_records = 1000;
   std::uint32_t test_interval_ms = 10;

@@ -78,6 +78,10 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p) {
     return;
   }
   ExeHash result{{}, v1::ITEM_OK};
+  if (!ctx_.config().hash_executables) {
+    p.set_exe_hash_status(v1::ITEM_SKIPPED_SIZE);  // not attempted: --no-exe-hash
+    return;
+  }
   auto h = platform::hash_fd(fd->get(), ctx_.limits().max_exe_hash_bytes);
   if (!h) {
     result.status = status_for(h.error());
