@@ -38,9 +38,9 @@ echo "host: $(ls /proc | grep -c '^[0-9]') processes, $(ss -tan | wc -l) tcp soc
 # Completeness: every pid ps shows and every socket inode ss shows is in one hozen bundle.
 ps -eo pid= > "$work/ps.txt"
 ss -tanpue > "$work/ss.txt"
-before=$(awk '/^processes/ {print $2}' /proc/stat)
-"$hozen" collect --only network,processes -q -o "$work/check.hozen" --no-exe-hash
-after=$(awk '/^processes/ {print $2}' /proc/stat)
+# No child process: every clone hozen makes is a thread (CLONE_THREAD), and it execs nothing.
+strace -f -qq -o "$work/clone.txt" -e trace=clone,clone3,fork,vfork,execve,execveat \
+  "$hozen" collect --only network,processes -q -o "$work/check.hozen" --no-exe-hash
 "$hozen" export "$work/check.hozen" --type process,socket > "$work/check.jsonl"
 python3 - "$work" <<'PY'
 import json, re, sys
@@ -57,7 +57,11 @@ print(f"completeness: {len(ps)} pids from ps, {len(missing_p)} missing in hozen 
 print(f"completeness: {len(ss)} socket inodes from ss, {len(missing_s)} missing in hozen")
 sys.exit(0 if len(missing_s) == 0 and len(missing_p) <= 3 else 1)
 PY
-echo "processes created during one hozen run (hozen itself included): $((after - before))"
+threads=$(grep -cE 'clone3?\(.*CLONE_THREAD' "$work/clone.txt" || true)
+children=$(grep -E '(clone3?|fork|vfork)\(' "$work/clone.txt" | grep -vc CLONE_THREAD || true)
+execs=$(grep -cE 'execve(at)?\(' "$work/clone.txt" || true)
+echo "hozen run: $threads threads, $children child processes, $execs execve (its own)"
+[ "$children" = 0 ] && [ "$execs" = 1 ] || { echo "FAIL: hozen created a process or ran a program"; exit 1; }
 
 hyperfine -N --warmup 1 --runs 5 --export-markdown "$work/ps-ss.md" \
   --prepare "rm -f $work/b.hozen" \

@@ -5,8 +5,10 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "platform/netlink/sock_diag.h"
 #include "platform/paths.h"
@@ -49,7 +51,11 @@ class NetworkReader {
   bool run(const std::vector<std::int32_t>& pids);
 
  private:
-  void scan_process(std::int32_t pid);
+  struct Scan {
+    std::uint64_t netns = 0;  // 0: not readable
+    std::vector<std::pair<std::uint64_t, v1::SocketOwner>> owners;  // socket inode -> owner
+  };
+  Scan scan_process(std::int32_t pid) const;  // thread-safe
   bool read_namespace(std::uint64_t netns, const Namespace& ns);
   bool emit_socket(v1::Socket&& s) {
     if (auto it = owners_.find(s.inode()); it != owners_.end()) {
@@ -72,16 +78,16 @@ class NetworkReader {
   std::uint64_t self_netns_ = 0;
 };
 
-void NetworkReader::scan_process(std::int32_t pid) {
+NetworkReader::Scan NetworkReader::scan_process(std::int32_t pid) const {
+  Scan out;
   auto dir = root_.open_process(pid);
-  if (!dir) return;  // exited since the listing, or denied: the processes collector records it
+  if (!dir) return out;  // exited since the listing, or denied: the processes collector records it
   auto ns = dir->stat_magic("ns/net");
-  if (!ns) return;  // kernel threads share init's namespace; vanished processes have none
-  namespaces_[ns->st_ino].members.push_back(pid);
-  if (pid == ctx_.facts().self_pid) self_netns_ = ns->st_ino;
+  if (!ns) return out;  // a vanished process has none
+  out.netns = ns->st_ino;
   bool trunc = false;
   auto fds = dir->list_fds(ctx_.limits().max_fds_per_process, &trunc);
-  if (!fds) return;
+  if (!fds) return out;
   std::uint64_t start = 0;
   std::string comm;
   if (auto text = dir->read("stat", 64 * 1024, &trunc)) {
@@ -100,8 +106,9 @@ void NetworkReader::scan_process(std::int32_t pid) {
     o.set_start_ticks(start);
     o.set_fd(f.fd);
     o.set_comm(comm);
-    owners_[*ino].push_back(std::move(o));
+    out.owners.emplace_back(*ino, std::move(o));
   }
+  return out;
 }
 
 bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
@@ -312,9 +319,26 @@ void NetworkReader::preserve(std::string_view path) {
 }
 
 bool NetworkReader::run(const std::vector<std::int32_t>& pids) {
-  for (std::int32_t pid : pids) {
-    if (ctx_.should_stop()) return false;
-    scan_process(pid);
+  // The fd walk over every process is syscall-bound: a few threads scan, results merge in listing
+  // order (so the namespace reader is the first listed member, as without threads).
+  std::vector<Scan> scans(pids.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < pids.size() && !ctx_.should_stop();) {
+      scans[i] = scan_process(pids[i]);
+    }
+  };
+  const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  if (ctx_.should_stop()) return false;
+  for (std::size_t i = 0; i < pids.size(); ++i) {
+    if (scans[i].netns == 0) continue;
+    namespaces_[scans[i].netns].members.push_back(pids[i]);
+    if (pids[i] == ctx_.facts().self_pid) self_netns_ = scans[i].netns;
+    for (auto& [ino, owner] : scans[i].owners) owners_[ino].push_back(std::move(owner));
   }
   for (const auto& [netns, ns] : namespaces_) {
     if (!read_namespace(netns, ns)) return false;

@@ -1,6 +1,10 @@
 #include "collectors/processes/processes_collector.h"
 
+#include <algorithm>
+#include <atomic>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <set>
 #include <tuple>
 
@@ -29,6 +33,33 @@ using ExeKey = std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::int64
 struct ExeHash {
   std::string sha256;
   v1::ItemStatus status;
+};
+
+// Serializes a Sink for the reader threads (the runner's sink is single-threaded).
+class LockedSink final : public Sink {
+ public:
+  explicit LockedSink(Sink& inner) : inner_(inner) {}
+  bool emit(v1::Record&& r) override {
+    std::lock_guard lock(mu_);
+    return inner_.emit(std::move(r));
+  }
+  bool anomaly(std::string_view kind, std::string_view path, std::uint64_t line,
+               std::string_view detail, std::string_view raw) override {
+    std::lock_guard lock(mu_);
+    return inner_.anomaly(kind, path, line, detail, raw);
+  }
+  bool item_error(std::string_view item, const platform::Error& e) override {
+    std::lock_guard lock(mu_);
+    return inner_.item_error(item, e);
+  }
+  void item(v1::ItemStatus s) override {
+    std::lock_guard lock(mu_);
+    inner_.item(s);
+  }
+
+ private:
+  Sink& inner_;
+  std::mutex mu_;
 };
 
 class ProcessReader {
@@ -318,15 +349,40 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
     h->set_collector_self(pid == ctx.facts().self_pid);
     return sink.emit(std::move(r));
   };
-  for (std::uint64_t n = 1; n < pid_max; ++n) {
-    if ((n & 0xfff) == 0 && ctx.should_stop()) break;
-    auto pid = static_cast<std::int32_t>(n);
-    auto st = root.stat_entry(pid);
-    bool by_stat = st.has_value();
-    bool by_kill = platform::procfs::pid_exists_by_signal(pid);
-    if (!by_stat && !by_kill) continue;
+  // Probing every pid is syscall-bound and embarrassingly parallel: threads scan interleaved
+  // ranges and keep only the pids that answered; the analysis below is sequential.
+  struct Hit {
+    std::int32_t pid;
+    bool by_stat;
+    dev_t dev;
+  };
+  const unsigned nthreads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<std::vector<Hit>> hits(nthreads);
+  auto scan = [&](unsigned t) {
+    for (std::uint64_t n = 1 + t; n < pid_max; n += nthreads) {
+      if ((n & 0xfff) == 0 && ctx.should_stop()) return;
+      auto pid = static_cast<std::int32_t>(n);
+      struct stat entry {};
+      bool by_stat = root.probe_entry(pid, &entry);
+      bool by_kill = platform::procfs::pid_exists_by_signal(pid);
+      if (by_stat || by_kill) hits[t].push_back({pid, by_stat, entry.st_dev});
+    }
+  };
+  {
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < nthreads; ++t) threads.emplace_back(scan, t);
+    scan(0);
+    for (auto& th : threads) th.join();
+  }
+  std::vector<Hit> all;
+  for (auto& h : hits) all.insert(all.end(), h.begin(), h.end());
+  std::sort(all.begin(), all.end(), [](const Hit& a, const Hit& b) { return a.pid < b.pid; });
+  for (const Hit& hit : all) {
+    const std::int32_t pid = hit.pid;
+    const bool by_stat = hit.by_stat;
+    (void)by_stat;
     summary.set_probe_found(summary.probe_found() + 1);
-    if (by_stat && st->st_dev != root.root_stat().st_dev) {
+    if (by_stat && hit.dev != root.root_stat().st_dev) {
       summary.set_masked(summary.masked() + 1);
       if (!report(pid, "masked_by_mount", "/proc/<pid> is on another filesystem (a mount hides it)", platform::procfs::probe_pid(pid))) return;
       continue;
@@ -344,9 +400,13 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
       listed.insert(pid);
       continue;
     }
+    // Probe again now: a short-lived process or thread (our own probing threads included) that
+    // has gone since the scan is not hidden, it is gone.
     auto probes = platform::procfs::probe_pid(pid);
-    if (by_stat) probes.emplace_back("fstatat");
-    if (probes.empty()) continue;  // gone meanwhile
+    struct stat again {};
+    if (root.probe_entry(pid, &again)) probes.emplace_back("fstatat");
+    if (probes.empty()) continue;
+    if (is_thread_of_listed(root, pid, listed)) continue;
     summary.set_hidden(summary.hidden() + 1);
     if (!report(pid, "not_in_readdir", "pid answers probes but readdir(/proc) does not list it", probes)) return;
   }
@@ -383,11 +443,28 @@ Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
   if (fault_) root->set_fault_injector(fault_);
   auto pids = root->list_pids(ctx.limits().max_processes);
   if (!pids) return {v1::RUN_FAILED, pids.error().message()};
-  ProcessReader reader(ctx, sink);
-  for (std::int32_t pid : *pids) {
-    if (ctx.should_stop()) return {v1::RUN_CANCELLED, "stopped"};
-    if (!reader.read_one(*root, pid)) return {v1::RUN_CANCELLED, "output stopped"};
-  }
+  // Reading /proc is syscall-bound: a few reader threads share the pid list. Records are emitted
+  // in completion order (each carries its pid and start time; nothing depends on the order).
+  LockedSink locked(sink);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stopped{false};
+  auto work = [&] {
+    ProcessReader reader(ctx, locked);  // per-thread exe cache: at worst a binary is hashed twice
+    for (;;) {
+      std::size_t i = next.fetch_add(1);
+      if (i >= pids->size() || stopped) return;
+      if (ctx.should_stop() || !reader.read_one(*root, (*pids)[i])) {
+        stopped = true;
+        return;
+      }
+    }
+  };
+  const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  if (stopped) return {v1::RUN_CANCELLED, "stopped"};
   cross_check(ctx, sink, *root, *pids);
   if (ctx.should_stop()) return {v1::RUN_CANCELLED, "stopped"};
   return {v1::RUN_OK, {}};

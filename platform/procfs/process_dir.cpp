@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "platform/fs.h"
@@ -200,6 +201,12 @@ Result<struct stat> ProcRoot::stat_entry(std::int32_t pid) const {
     return platform::Unexpected(Error::from_errno(errno, "fstatat", describe(pid, "")));
   }
   return st;
+}
+
+bool ProcRoot::probe_entry(std::int32_t pid, struct stat* st) const noexcept {
+  char name[16];
+  std::snprintf(name, sizeof name, "%d", static_cast<int>(pid));
+  return ::fstatat(dir_.get(), name, st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 bool pid_exists_by_signal(std::int32_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }

@@ -70,6 +70,9 @@ class ProcRoot {
   // fstatat of the entry <pid> (no symlink following): works for pids readdir does not list
   // (threads, or processes a rootkit filters out). Errors: kNotFound.
   [[nodiscard]] Result<struct stat> stat_entry(std::int32_t pid) const;
+  // The same without building an Error: for probing every pid up to pid_max, where almost every
+  // probe misses. True and *st filled when /proc/<pid> exists.
+  bool probe_entry(std::int32_t pid, struct stat* st) const noexcept;
   const std::string& path() const { return path_; }
 
   // Tests: makes every later access to (pid, name) fail with the returned errno (0 = no fault).

@@ -1,6 +1,7 @@
 // Golden outputs for FakeProc scenarios (STYLE §9, tier 2). Run with HOZEN_UPDATE_GOLDEN=1 to
 // rewrite tests/golden/*.jsonl after a deliberate change; review the diff like code.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -137,12 +138,23 @@ TEST_CASE("golden: processes and network on a FakeProc scenario", "[golden]") {
   collectors::processes::ProcessesCollector().collect(ctx, sink);
 
   Normalizer norm(dir.path());
-  std::string out;
+  // Records in a stable order: network first (deterministic), then processes sorted by pid (the
+  // collector reads with several threads and emits in completion order).
+  std::vector<std::string> lines;
   for (auto r : sink.records) {
     if (r.has_preserved_file() || r.has_process_cross_check() || r.has_hidden_process()) continue;
     norm.fix(r);
-    out += exporter::to_json(r) + "\n";
+    lines.push_back(exporter::to_json(r));
   }
+  std::stable_sort(lines.begin(), lines.end(), [](const std::string& a, const std::string& b) {
+    bool pa = a.starts_with("{\"process\""), pb = b.starts_with("{\"process\"");
+    if (pa != pb) return pb;  // non-process records first, in emission order
+    if (!pa) return false;
+    auto pid = [](const std::string& s) { return std::stoll(s.substr(s.find("\"pid\":") + 6)); };
+    return pid(a) < pid(b);
+  });
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
   for (const auto& a : sink.anomalies) out += "anomaly " + a.kind + " " + a.path + " line " + std::to_string(a.line) + "\n";
   check_golden("fakeproc_scenario", out);
 }
