@@ -20,6 +20,7 @@ std::vector<std::unique_ptr<Collector>> make_registry() {
   out.push_back(std::make_unique<processes::ProcessesCollector>());
   out.push_back(std::make_unique<kernel_modules::KernelModulesCollector>());
   out.push_back(std::make_unique<system::SystemCollector>());
+  out.push_back(std::make_unique<network::NetworkConfigCollector>());
   // Next (issue order): users, logins, services, scheduled_tasks, persistence, packages, file sweep.
 #ifdef HOZEN_TEST_COLLECTORS
   out.push_back(std::make_unique<testing::SlowCollector>());

@@ -37,6 +37,7 @@ Outcome KernelModulesCollector::collect(const Context& ctx, Sink& sink) noexcept
   const std::size_t cap = ctx.limits().max_file_bytes;
   std::map<std::string, v1::KernelModule> modules;
   auto pm = live.read_file(platform::paths::kProcModules, cap);
+  const bool proc_modules_complete = pm && !pm->truncated;
   if (pm) {
     sink.item(pm->truncated ? v1::ITEM_TRUNCATED : v1::ITEM_OK);
     auto parsed = platform::procfs::parse_modules(pm->bytes);
@@ -78,13 +79,27 @@ Outcome KernelModulesCollector::collect(const Context& ctx, Sink& sink) noexcept
         std::string v = t->bytes;
         while (!v.empty() && v.back() == '\n') v.pop_back();
         m.set_sysfs_taint(v);
+      } else if (t.error().kind != platform::ErrorKind::kNotFound) {
+        sink.item_error(platform::join_path(base, "taint"), t.error());
       }
     }
   } else if (dir.error().kind != platform::ErrorKind::kNotFound) {
     sink.item_error(platform::paths::kSysModule, dir.error());
   }
+  // A module missing from /proc/modules counts as hidden only if /proc/modules was read whole,
+  // and still misses it on a second read (it may have been loaded in between).
+  std::string second;
+  if (proc_modules_complete) {
+    if (auto again = live.read_file(platform::paths::kProcModules, cap)) second = std::move(again->bytes);
+  }
   for (auto& [name, m] : modules) {
-    m.set_hidden_from_proc_modules(!m.in_proc_modules() && m.sysfs_loadable());
+    bool candidate = proc_modules_complete && !m.in_proc_modules() && m.sysfs_loadable();
+    if (candidate) {
+      for (const auto& e : platform::procfs::parse_modules(second).entries) {
+        if (e.name == name) candidate = false;
+      }
+    }
+    m.set_hidden_from_proc_modules(candidate);
     v1::Record r;
     *r.mutable_kernel_module() = std::move(m);
     if (!sink.emit(std::move(r))) return {v1::RUN_CANCELLED, "output stopped"};

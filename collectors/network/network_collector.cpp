@@ -68,7 +68,6 @@ class NetworkReader {
   }
   void compare_with_sock_diag(std::uint64_t netns, const std::set<std::uint64_t>& tcp,
                               const std::set<std::uint64_t>& udp);
-  void preserve(std::string_view path);
 
   const Context& ctx_;
   Sink& sink_;
@@ -151,7 +150,11 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
       if (text.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(base + file, text.error());
       return std::nullopt;
     }
-    if (trunc) sink_.anomaly("net_table_truncated", base + file, 0, "table larger than the cap", {});
+    if (trunc) {
+      sink_.anomaly("net_table_truncated", base + file, 0, "table larger than the cap", {});
+      sink_.item(v1::ITEM_TRUNCATED);
+      n->set_tables_truncated(true);
+    }
     return std::optional<std::string>(std::move(*text));
   };
   auto anomalies = [&](const char* file, const auto& parsed) {
@@ -262,7 +265,17 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
     }
   }
   n->set_sockets(count);
-  if (netns == self_netns_ && ctx_.facts().proc_root == platform::paths::kProcRoot) {
+  // The reader must still be alive and in this namespace, or the tables may be another
+  // namespace's (setns) or missing (ENOENT after exit, which looks like "no such protocol").
+  auto after = dir->stat_magic("ns/net");
+  if (!after || after->st_ino != netns) {
+    n->set_reader_changed(true);
+    sink_.item_error("netns " + std::to_string(netns) + " reader pid " + std::to_string(dir->pid()),
+                     platform::Error::make(platform::ErrorKind::kNotFound, "read", "",
+                                           "the reader exited or changed namespace while its tables were read"));
+  }
+  if (netns == self_netns_ && ctx_.facts().proc_root == platform::paths::kProcRoot &&
+      !n->tables_truncated()) {
     compare_with_sock_diag(netns, tcp_inodes, udp_inodes);
   }
   return sink_.emit(std::move(nsrec));
@@ -300,24 +313,6 @@ void NetworkReader::compare_with_sock_diag(std::uint64_t netns, const std::set<s
   }
 }
 
-void NetworkReader::preserve(std::string_view path) {
-  auto c = ctx_.host().read_file(path, ctx_.limits().max_file_bytes);
-  if (!c) {
-    if (c.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(path, c.error());
-    return;
-  }
-  sink_.item(c->truncated ? v1::ITEM_TRUNCATED : v1::ITEM_OK);
-  v1::Record r;
-  auto* f = r.mutable_preserved_file();
-  f->set_path(std::string(path));
-  f->set_truncated(c->truncated);
-  f->set_size(static_cast<std::uint64_t>(c->st.st_size));
-  f->set_mtime_utc_ns(static_cast<std::int64_t>(c->st.st_mtim.tv_sec) * 1'000'000'000 + c->st.st_mtim.tv_nsec);
-  if (!c->truncated) f->set_sha256(platform::as_bytes(platform::Sha256::of(c->bytes)));
-  f->set_raw(std::move(c->bytes));
-  sink_.emit(std::move(r));
-}
-
 bool NetworkReader::run(const std::vector<std::int32_t>& pids) {
   // The fd walk over every process is syscall-bound: a few threads scan, results merge in listing
   // order (so the namespace reader is the first listed member, as without threads).
@@ -343,8 +338,6 @@ bool NetworkReader::run(const std::vector<std::int32_t>& pids) {
   for (const auto& [netns, ns] : namespaces_) {
     if (!read_namespace(netns, ns)) return false;
   }
-  preserve(platform::paths::kResolvConf);
-  preserve(platform::paths::kHosts);
   return true;
 }
 
@@ -368,8 +361,35 @@ v1::SocketClass classify(std::string_view protocol, unsigned state, bool remote_
   return v1::OTHER;
 }
 
-std::vector<std::string_view> NetworkCollector::inputs() const {
-  return {"/proc/", platform::paths::kResolvConf, platform::paths::kHosts};
+std::vector<std::string_view> NetworkCollector::inputs() const { return {"/proc/"}; }
+
+void preserve_file(const Context& ctx_, Sink& sink_, std::string_view path) {
+  auto c = ctx_.host().read_file(path, ctx_.limits().max_file_bytes);
+  if (!c) {
+    if (c.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(path, c.error());
+    return;
+  }
+  sink_.item(c->truncated ? v1::ITEM_TRUNCATED : v1::ITEM_OK);
+  v1::Record r;
+  auto* f = r.mutable_preserved_file();
+  f->set_path(std::string(path));
+  f->set_truncated(c->truncated);
+  f->set_size(static_cast<std::uint64_t>(c->st.st_size));
+  f->set_mtime_utc_ns(static_cast<std::int64_t>(c->st.st_mtim.tv_sec) * 1'000'000'000 + c->st.st_mtim.tv_nsec);
+  if (!c->truncated) f->set_sha256(platform::as_bytes(platform::Sha256::of(c->bytes)));
+  f->set_raw(std::move(c->bytes));
+  sink_.emit(std::move(r));
+}
+
+
+std::vector<std::string_view> NetworkConfigCollector::inputs() const {
+  return {platform::paths::kResolvConf, platform::paths::kHosts};
+}
+
+Outcome NetworkConfigCollector::collect(const Context& ctx, Sink& sink) noexcept {
+  preserve_file(ctx, sink, platform::paths::kResolvConf);
+  preserve_file(ctx, sink, platform::paths::kHosts);
+  return {v1::RUN_OK, {}};
 }
 
 Outcome NetworkCollector::collect(const Context& ctx, Sink& sink) noexcept {

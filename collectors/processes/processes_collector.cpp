@@ -1,9 +1,12 @@
 #include "collectors/processes/processes_collector.h"
 
+#include <sys/sysmacros.h>
+
 #include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <set>
 #include <tuple>
@@ -25,11 +28,45 @@ using platform::ErrorKind;
 using platform::procfs::ProcessDir;
 using platform::procfs::ProcRoot;
 
+// Devices of FUSE and network filesystems, from the live mount table.
+std::set<std::uint64_t> remote_devices(const ProcRoot& root) {
+  std::set<std::uint64_t> out;
+  bool trunc = false;
+  auto mi = root.read("self/mountinfo", 8u << 20, &trunc);
+  if (!mi) return out;
+  for (const auto& m : platform::procfs::parse_mountinfo(*mi).entries) {
+    std::string_view t = m.fs_type;
+    if (t.starts_with("fuse") || t.starts_with("nfs") || t == "cifs" || t == "smb3" || t == "9p" ||
+        t == "ceph" || t == "glusterfs" || t == "afs" || t == "lustre") {
+      out.insert(makedev(m.major, m.minor));
+    }
+  }
+  return out;
+}
+
+// Starts up to n-1 extra threads running fn (the caller runs it too). Thread creation fails on a
+// host out of pids (a fork bomb is a plausible incident): then fewer threads do the work.
+template <class Fn>
+void run_threads(unsigned n, Fn fn) {
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < n; ++t) {
+    try {
+      threads.emplace_back(fn, t);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  fn(0u);
+  for (auto& th : threads) th.join();
+}
+
+
 constexpr const char* kNamespaces[] = {"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
                                        "time", "time_for_children", "user", "uts"};
 
 // Executables are shared by many processes: hash each (dev, inode, size, mtime) once per run.
-using ExeKey = std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::int64_t, std::int64_t>;
+using ExeKey = std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::int64_t, std::int64_t,
+                          std::int64_t, std::int64_t>;
 struct ExeHash {
   std::string sha256;
   v1::ItemStatus status;
@@ -64,7 +101,8 @@ class LockedSink final : public Sink {
 
 class ProcessReader {
  public:
-  ProcessReader(const Context& ctx, Sink& sink) : ctx_(ctx), sink_(sink) {}
+  ProcessReader(const Context& ctx, Sink& sink, const std::set<std::uint64_t>& remote_devs)
+      : ctx_(ctx), sink_(sink), remote_devs_(remote_devs) {}
 
   // Returns false when the sink asks to stop.
   bool read_one(const ProcRoot& root, std::int32_t pid);
@@ -77,15 +115,27 @@ class ProcessReader {
     fe->set_status(status_for(e));
     fe->set_errno_value(e.err);
   }
-  void hash_exe(const ProcessDir& dir, v1::Process& p);
+  void hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_t exe_dev_from_maps);
 
   const Context& ctx_;
   Sink& sink_;
   std::map<ExeKey, ExeHash> exe_cache_;
+  const std::set<std::uint64_t>& remote_devs_;  // makedev() of FUSE/network mounts
+ public:
+  dev_t root_dev_ = 0;  // st_dev of the procfs root
 };
 
-void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p) {
-  auto fd = dir.open_magic("exe");
+void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_t exe_dev_from_maps) {
+  // open(2) on FUSE or network filesystems can block forever (a stalled FUSE daemon is one
+  // fusermount away for any user): such executables are not opened at all.
+  if (exe_dev_from_maps != 0 && remote_devs_.count(exe_dev_from_maps) > 0) {
+    p.set_exe_on_remote_fs(true);
+    p.set_exe_hash_status(v1::ITEM_NOT_ATTEMPTED);
+    return;
+  }
+  bool noatime_refused = false;
+  auto fd = dir.open_magic("exe", &noatime_refused);
+  p.set_exe_atime_may_have_changed(noatime_refused);
   if (!fd) {
     field_error(p, "exe", fd.error());
     p.set_exe_hash_status(status_for(fd.error()));
@@ -94,6 +144,7 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p) {
   auto fst = platform::fstat_fd(fd->get());
   if (!fst) {
     field_error(p, "exe", fst.error());
+    p.set_exe_hash_status(status_for(fst.error()));
     return;
   }
   const struct stat& st = *fst;
@@ -102,7 +153,8 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p) {
   p.set_exe_dev(st.st_dev);
   p.set_exe_inode(st.st_ino);
   p.set_exe_size(static_cast<std::uint64_t>(st.st_size));
-  ExeKey key{st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+  ExeKey key{st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+             st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
   if (auto it = exe_cache_.find(key); it != exe_cache_.end()) {
     if (!it->second.sha256.empty()) p.set_exe_sha256(it->second.sha256);
     p.set_exe_hash_status(it->second.status);
@@ -110,7 +162,7 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p) {
   }
   ExeHash result{{}, v1::ITEM_OK};
   if (!ctx_.config().hash_executables) {
-    p.set_exe_hash_status(v1::ITEM_SKIPPED_SIZE);  // not attempted: --no-exe-hash
+    p.set_exe_hash_status(v1::ITEM_NOT_ATTEMPTED);  // --no-exe-hash
     return;
   }
   auto h = platform::hash_fd(fd->get(), ctx_.limits().max_exe_hash_bytes);
@@ -159,6 +211,16 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
   v1::Record rec;
   v1::Process& p = *rec.mutable_process();
   p.set_pid(pid);
+  // A directory bind-mounted over /proc/<pid> (another process's, from the same procfs) shows
+  // that process's pid in its stat: its contents are not this pid's.
+  if (st->pid != pid || dir->dir_stat().st_dev != root_dev_) {
+    field_error(p, "masked_by_mount",
+                platform::Error::make(platform::ErrorKind::kIo, "stat", "",
+                                      "/proc/<pid> shows another process or filesystem"));
+    p.set_status(v1::ITEM_PARTIAL);
+    sink_.item(v1::ITEM_PARTIAL);
+    return sink_.emit(std::move(rec));
+  }
   p.set_start_ticks(st->starttime);
   if (ctx_.facts().clock_ticks > 0) {
     const auto ticks = static_cast<std::int64_t>(st->starttime);
@@ -218,9 +280,25 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
   }
 
   if (!st->kernel_thread) {  // kernel threads have no exe, cwd, root, maps or fds
+    std::optional<std::string> maps_text;
+    bool maps_trunc = false;
+    if (auto maps = dir->read("maps", lim.max_maps_bytes, &maps_trunc)) {
+      maps_text = std::move(*maps);
+    } else {
+      field_error(p, "maps", maps.error());
+    }
+    auto parsed_maps = maps_text ? platform::procfs::parse_maps(*maps_text)
+                                 : platform::ParsedLines<platform::procfs::MapEntry>{};
     if (auto exe = dir->read_link("exe")) {
       p.set_exe_path(*exe);
-      hash_exe(*dir, p);
+      std::uint64_t exe_dev = 0;  // the device the running binary is mapped from
+      for (const auto& m : parsed_maps.entries) {
+        if (m.inode != 0 && m.path == *exe) {
+          exe_dev = makedev(m.dev_major, m.dev_minor);
+          break;
+        }
+      }
+      hash_exe(*dir, p, exe_dev);
     } else {
       field_error(p, "exe", exe.error());
     }
@@ -234,8 +312,8 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
     } else {
       field_error(p, "root", r.error());
     }
-    if (auto maps = dir->read("maps", lim.max_maps_bytes, &trunc)) {
-      auto parsed = platform::procfs::parse_maps(*maps);
+    if (maps_text) {
+      const auto& parsed = parsed_maps;
       std::set<std::string> seen;
       for (const auto& m : parsed.entries) {
         if (m.inode == 0 || m.path.empty() || m.path[0] != '/' || m.path == p.exe_path()) continue;
@@ -246,9 +324,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
         }
         p.add_libraries(m.path);
       }
-      p.set_libraries_truncated(p.libraries_truncated() || trunc);
-    } else {
-      field_error(p, "maps", maps.error());
+      p.set_libraries_truncated(p.libraries_truncated() || maps_trunc);
     }
     bool fds_trunc = false;
     if (auto fds = dir->list_fds(lim.max_fds_per_process, &fds_trunc)) {
@@ -294,10 +370,11 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
   if (auto again = dir->read("stat", lim.max_proc_file_bytes, &trunc)) {
     auto st2 = platform::procfs::parse_stat(*again);
     if (st2 && st2->starttime != st->starttime) p.set_pid_reused(true);
-  } else if (again.error().kind == ErrorKind::kNotFound) {
+  } else {
     field_error(p, "stat_recheck", again.error());
   }
-  bool partial = p.field_errors_size() > 0 || p.pid_reused();
+  bool partial = p.field_errors_size() > 0 || p.pid_reused() || p.argv_truncated() ||
+                 p.environ_truncated() || p.libraries_truncated() || p.fds().truncated();
   p.set_status(partial ? v1::ITEM_PARTIAL : v1::ITEM_OK);
   sink_.item(p.status());
   return sink_.emit(std::move(rec));
@@ -358,26 +435,35 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
   };
   const unsigned nthreads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   std::vector<std::vector<Hit>> hits(nthreads);
-  auto scan = [&](unsigned t) {
+  std::atomic<bool> stopped{false};
+  run_threads(nthreads, [&](unsigned t) {
+    std::uint64_t iterations = 0;
     for (std::uint64_t n = 1 + t; n < pid_max; n += nthreads) {
-      if ((n & 0xfff) == 0 && ctx.should_stop()) return;
+      if ((++iterations & 0x3ff) == 0 && ctx.should_stop()) {
+        stopped = true;
+        return;
+      }
       auto pid = static_cast<std::int32_t>(n);
       struct stat entry {};
       bool by_stat = root.probe_entry(pid, &entry);
       bool by_kill = platform::procfs::pid_exists_by_signal(pid);
       if (by_stat || by_kill) hits[t].push_back({pid, by_stat, entry.st_dev});
     }
-  };
-  {
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < nthreads; ++t) threads.emplace_back(scan, t);
-    scan(0);
-    for (auto& th : threads) th.join();
+  });
+  summary.set_complete(!stopped);
+  if (stopped) {
+    summary.set_duration_ns(platform::monotonic_ns() - t0);
+    v1::Record r;
+    *r.mutable_process_cross_check() = summary;
+    sink.emit(std::move(r));
+    return;
   }
   std::vector<Hit> all;
   for (auto& h : hits) all.insert(all.end(), h.begin(), h.end());
   std::sort(all.begin(), all.end(), [](const Hit& a, const Hit& b) { return a.pid < b.pid; });
+  bool relisted = false;
   for (const Hit& hit : all) {
+    if (ctx.should_stop()) break;
     const std::int32_t pid = hit.pid;
     const bool by_stat = hit.by_stat;
     (void)by_stat;
@@ -394,11 +480,12 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
     }
     if (listed.count(pid) > 0) continue;
     if (is_thread_of_listed(root, pid, listed)) continue;
-    // Not listed: maybe it was born after the listing. A second listing settles it.
-    auto relisted = root.list_pids(ctx.limits().max_processes);
-    if (relisted && std::find(relisted->begin(), relisted->end(), pid) != relisted->end()) {
-      listed.insert(pid);
-      continue;
+    // Not listed: maybe it (or its thread-group leader) was born after the listing. A second
+    // listing, taken once, settles it.
+    if (!relisted) {
+      relisted = true;
+      if (auto again = root.list_pids(ctx.limits().max_processes)) listed.insert(again->begin(), again->end());
+      if (listed.count(pid) > 0 || is_thread_of_listed(root, pid, listed)) continue;
     }
     // Probe again now: a short-lived process or thread (our own probing threads included) that
     // has gone since the scan is not hidden, it is gone.
@@ -446,10 +533,12 @@ Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
   // Reading /proc is syscall-bound: a few reader threads share the pid list. Records are emitted
   // in completion order (each carries its pid and start time; nothing depends on the order).
   LockedSink locked(sink);
+  const std::set<std::uint64_t> remote = remote_devices(*root);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stopped{false};
-  auto work = [&] {
-    ProcessReader reader(ctx, locked);  // per-thread exe cache: at worst a binary is hashed twice
+  run_threads(std::clamp(std::thread::hardware_concurrency(), 1u, 4u), [&](unsigned) {
+    ProcessReader reader(ctx, locked, remote);  // per-thread exe cache: a binary is hashed at most once per thread
+    reader.root_dev_ = root->root_stat().st_dev;
     for (;;) {
       std::size_t i = next.fetch_add(1);
       if (i >= pids->size() || stopped) return;
@@ -458,12 +547,7 @@ Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
         return;
       }
     }
-  };
-  const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
+  });
   if (stopped) return {v1::RUN_CANCELLED, "stopped"};
   cross_check(ctx, sink, *root, *pids);
   if (ctx.should_stop()) return {v1::RUN_CANCELLED, "stopped"};

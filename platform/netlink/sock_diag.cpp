@@ -36,13 +36,23 @@ Result<std::vector<std::uint64_t>> inet_socket_inodes(int family, int protocol) 
   std::vector<std::uint64_t> out;
   alignas(nlmsghdr) char buf[65536];
   for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    sockaddr_nl from{};
+    socklen_t from_len = sizeof from;
+    ssize_t n = ::recvfrom(fd, buf, sizeof buf, MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return platform::Unexpected(Error::from_errno(errno, "recv(sock_diag)"));
     if (n == 0) return platform::Unexpected(Error::make(ErrorKind::kMalformed, "recv(sock_diag)", "", "empty reply"));
+    if (static_cast<std::size_t>(n) > sizeof buf) {
+      return platform::Unexpected(Error::make(ErrorKind::kMalformed, "recv(sock_diag)", "", "reply truncated"));
+    }
+    // Only the kernel (port id 0) answers dumps; anything else is a local process's unicast.
+    if (from.nl_pid != 0) continue;
     int len = static_cast<int>(n);
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, static_cast<unsigned>(len));
-         h = NLMSG_NEXT(h, len)) {
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+      if (h->nlmsg_seq != 1) continue;
+      if ((h->nlmsg_flags & NLM_F_DUMP_INTR) != 0) {
+        return platform::Unexpected(Error::make(ErrorKind::kIo, "sock_diag", "", "dump interrupted (sockets changed); retry"));
+      }
       if (h->nlmsg_type == NLMSG_DONE) return out;
       if (h->nlmsg_type == NLMSG_ERROR) {
         const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));

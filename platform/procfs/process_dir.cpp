@@ -70,10 +70,15 @@ Result<std::string> ProcessDir::read_link(std::string_view name) const {
   return readlink_at(dir_.get(), n.c_str(), describe(pid_, name));
 }
 
-Result<UniqueFd> ProcessDir::open_magic(std::string_view name) const {
+Result<UniqueFd> ProcessDir::open_magic(std::string_view name, bool* noatime_refused) const {
   if (int e = injected(name)) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, name)));
   std::string n(name);
-  int fd = ::openat(dir_.get(), n.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  const int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+  int fd = ::openat(dir_.get(), n.c_str(), flags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) {
+    fd = ::openat(dir_.get(), n.c_str(), flags);
+    if (fd >= 0 && noatime_refused != nullptr) *noatime_refused = true;
+  }
   if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, name)));
   return UniqueFd(fd);
 }

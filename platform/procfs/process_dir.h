@@ -38,8 +38,10 @@ class ProcessDir {
   // readlink of /proc/<pid>/<name> (exe, cwd, root, ns/net, fd/3). Errors as read().
   [[nodiscard]] Result<std::string> read_link(std::string_view name) const;
   // Opens /proc/<pid>/<name> following the magic link (exe): the *running* file, even when it
-  // was deleted or replaced on disk. O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY.
-  [[nodiscard]] Result<UniqueFd> open_magic(std::string_view name) const;
+  // was deleted or replaced on disk. O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY|O_NOATIME, retried
+  // without O_NOATIME on EPERM (then *noatime_refused is set). Callers must not open files on
+  // FUSE or network filesystems this way: open(2) can block there whatever the flags.
+  [[nodiscard]] Result<UniqueFd> open_magic(std::string_view name, bool* noatime_refused = nullptr) const;
   // stat of the file behind a magic link (ns/net: st_ino is the namespace inode).
   [[nodiscard]] Result<struct stat> stat_magic(std::string_view name) const;
   // Entries of fd/, each with its link target, at most `cap` (then *truncated). A fd closed
