@@ -24,4 +24,12 @@ std::vector<std::string_view> split_ws(std::string_view s) {
   return out;
 }
 
+std::string_view take_token(std::string_view& s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  std::size_t end = s.find(' ');
+  std::string_view tok = s.substr(0, end);
+  s.remove_prefix(end == std::string_view::npos ? s.size() : end);
+  return tok;
+}
+
 }  // namespace hozen::platform

@@ -39,6 +39,10 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 // Splits on runs of spaces/tabs, dropping empty fields.
 std::vector<std::string_view> split_ws(std::string_view s);
 
+// Takes the next space-delimited token off the front of `s` (leading spaces skipped); empty at
+// the end. For formats whose last field may itself contain spaces (maps, net/unix paths).
+std::string_view take_token(std::string_view& s);
+
 // Calls fn(line_number, line) for each '\n'-terminated line (a last unterminated line included).
 template <class Fn>
 void for_each_line(std::string_view text, Fn&& fn) {

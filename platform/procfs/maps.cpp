@@ -6,15 +6,6 @@ namespace hozen::platform::procfs {
 
 namespace {
 
-// Takes the next space-delimited token off the front of `s` (leading spaces skipped).
-std::string_view take_token(std::string_view& s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  std::size_t end = s.find(' ');
-  std::string_view tok = s.substr(0, end);
-  s.remove_prefix(end == std::string_view::npos ? s.size() : end);
-  return tok;
-}
-
 bool perms_ok(std::string_view p) {
   return p.size() == 4 && (p[0] == 'r' || p[0] == '-') && (p[1] == 'w' || p[1] == '-') &&
          (p[2] == 'x' || p[2] == '-') && (p[3] == 'p' || p[3] == 's');

@@ -101,14 +101,6 @@ const char* parse_inet_line(std::string_view line, int family, InetSocketEntry& 
   return nullptr;
 }
 
-// Takes the next space-delimited token off the front of `s` (leading spaces skipped).
-std::string_view take_token(std::string_view& s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  std::size_t end = s.find(' ');
-  std::string_view tok = s.substr(0, end);
-  s.remove_prefix(end == std::string_view::npos ? s.size() : end);
-  return tok;
-}
 
 const char* parse_unix_line(std::string_view line, UnixSocketEntry& e) {
   std::string_view rest = line;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -48,10 +49,13 @@ Result<std::string> readlink_at(int dirfd, const char* name, std::string_view wh
 int ProcessDir::injected(std::string_view name) const {
   return (fault_ != nullptr && *fault_) ? (*fault_)(pid_, name) : 0;
 }
+// (read_link, open_magic, stat_magic and list_fds treat any non-zero injection as an errno.)
 
 Result<std::string> ProcessDir::read(std::string_view name, std::size_t cap, bool* truncated) const {
   std::string n(name);
-  if (int e = injected(name)) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, name)));
+  const int fault = injected(name);
+  if (fault > 0) return platform::Unexpected(Error::from_errno(fault, "openat", describe(pid_, name)));
+  if (fault < 0) cap = std::min<std::size_t>(cap, static_cast<std::size_t>(-fault));
   int fd = ::openat(dir_.get(), n.c_str(), kReadFlags);
   if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, name)));
   UniqueFd guard(fd);
@@ -61,17 +65,18 @@ Result<std::string> ProcessDir::read(std::string_view name, std::size_t cap, boo
     e.path = describe(pid_, name);
     return platform::Unexpected(e);
   }
+  if (fault < 0) *truncated = false;  // a short read looks like the end of the file
   return bytes;
 }
 
 Result<std::string> ProcessDir::read_link(std::string_view name) const {
-  if (int e = injected(name)) return platform::Unexpected(Error::from_errno(e, "readlinkat", describe(pid_, name)));
+  if (int e = injected(name); e > 0) return platform::Unexpected(Error::from_errno(e, "readlinkat", describe(pid_, name)));
   std::string n(name);
   return readlink_at(dir_.get(), n.c_str(), describe(pid_, name));
 }
 
 Result<UniqueFd> ProcessDir::open_magic(std::string_view name, bool* noatime_refused) const {
-  if (int e = injected(name)) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, name)));
+  if (int e = injected(name); e > 0) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, name)));
   std::string n(name);
   const int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
   int fd = ::openat(dir_.get(), n.c_str(), flags | O_NOATIME);
@@ -84,7 +89,7 @@ Result<UniqueFd> ProcessDir::open_magic(std::string_view name, bool* noatime_ref
 }
 
 Result<struct stat> ProcessDir::stat_magic(std::string_view name) const {
-  if (int e = injected(name)) return platform::Unexpected(Error::from_errno(e, "fstatat", describe(pid_, name)));
+  if (int e = injected(name); e > 0) return platform::Unexpected(Error::from_errno(e, "fstatat", describe(pid_, name)));
   std::string n(name);
   struct stat st {};
   if (::fstatat(dir_.get(), n.c_str(), &st, 0) != 0) {
@@ -95,7 +100,7 @@ Result<struct stat> ProcessDir::stat_magic(std::string_view name) const {
 
 Result<std::vector<FdEntry>> ProcessDir::list_fds(std::size_t cap, bool* truncated) const {
   *truncated = false;
-  if (int e = injected("fd")) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, "fd")));
+  if (int e = injected("fd"); e > 0) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, "fd")));
   int fd = ::openat(dir_.get(), "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, "fd")));
   DIR* d = ::fdopendir(fd);

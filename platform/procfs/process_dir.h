@@ -77,8 +77,9 @@ class ProcRoot {
   bool probe_entry(std::int32_t pid, struct stat* st) const noexcept;
   const std::string& path() const { return path_; }
 
-  // Tests: makes every later access to (pid, name) fail with the returned errno (0 = no fault).
-  // name is "" for opening the process directory itself.
+  // Tests: makes every later access to (pid, name) fail with the returned errno (0 = no fault;
+  // a negative value -N makes read() a short read that ends after N bytes, as when a process
+  // exits mid-read). name is "" for opening the process directory itself.
   void set_fault_injector(std::function<int(std::int32_t, std::string_view)> f) {
     fault_ = std::move(f);
   }

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include "tests/support/temp_dir.h"
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -16,13 +18,6 @@ using V = std::vector<std::string>;
 namespace {
 
 std::string bytes(const char* s, std::size_t n) { return std::string(s, n); }
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -72,7 +67,7 @@ TEST_CASE("split_nul: live argv of a child with odd arguments", "[cmdline][live]
   ::close(in[0]);
   char c = 0;
   REQUIRE(::read(out[0], &c, 1) == 1);  // the exec happened and the shell runs
-  auto argv = split_nul(slurp("/proc/" + std::to_string(pid) + "/cmdline"));
+  auto argv = split_nul(hozen::testing::read_all("/proc/" + std::to_string(pid) + "/cmdline"));
   ::close(in[1]);  // EOF ends `read`
   ::close(out[0]);
   int st = 0;
@@ -81,7 +76,7 @@ TEST_CASE("split_nul: live argv of a child with odd arguments", "[cmdline][live]
 }
 
 TEST_CASE("split_nul: live argv of this process", "[cmdline][live]") {
-  auto argv = split_nul(slurp("/proc/self/cmdline"));
+  auto argv = split_nul(hozen::testing::read_all("/proc/self/cmdline"));
   REQUIRE_FALSE(argv.empty());
   char exe[4096];
   ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe);

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include "tests/support/temp_dir.h"
 #include <cstdint>
 #include <fstream>
 #include <sstream>
@@ -14,13 +16,6 @@
 using hozen::platform::procfs::parse_maps;
 
 namespace {
-
-std::string slurp(const char* path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -125,7 +120,7 @@ TEST_CASE("maps: live /proc/self/maps finds a mapping this test made", "[maps][l
   REQUIRE(a != MAP_FAILED);
   // Make the middle page read-only so the kernel keeps it as its own VMA.
   REQUIRE(::mprotect(static_cast<char*>(a) + 4096, 4096, PROT_READ) == 0);
-  auto p = parse_maps(slurp("/proc/self/maps"));
+  auto p = parse_maps(hozen::testing::read_all("/proc/self/maps"));
   ::munmap(a, len);
   CHECK(p.malformed.empty());
   const auto want = reinterpret_cast<std::uintptr_t>(a) + 4096;

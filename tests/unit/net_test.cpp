@@ -27,13 +27,6 @@ using Addr = std::array<std::uint8_t, 16>;
 
 namespace {
 
-std::string slurp(const char* path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::uint64_t inode_of(int fd) {
   struct stat st {};
   return ::fstat(fd, &st) == 0 ? st.st_ino : 0;
@@ -365,7 +358,7 @@ TEST_CASE("net: live tcp listener is found in /proc/net/tcp", "[net][live]") {
   REQUIRE(::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0);
   const std::uint16_t port = ntohs(a.sin_port);
 
-  auto p = parse_proc_net_inet(slurp("/proc/net/tcp"), AF_INET);
+  auto p = parse_proc_net_inet(hozen::testing::read_all("/proc/net/tcp"), AF_INET);
   const std::uint64_t ino = inode_of(s);
   ::close(s);
   CHECK(p.malformed.empty());
@@ -405,8 +398,8 @@ TEST_CASE("net: live tcp6 and udp sockets are found", "[net][live]") {
   len = sizeof a;
   REQUIRE(::getsockname(u, reinterpret_cast<sockaddr*>(&a), &len) == 0);
 
-  auto t6 = parse_proc_net_inet(slurp("/proc/net/tcp6"), AF_INET6);
-  auto ud = parse_proc_net_inet(slurp("/proc/net/udp"), AF_INET);
+  auto t6 = parse_proc_net_inet(hozen::testing::read_all("/proc/net/tcp6"), AF_INET6);
+  auto ud = parse_proc_net_inet(hozen::testing::read_all("/proc/net/udp"), AF_INET);
   const auto ino6 = inode_of(s6), inou = inode_of(u);
   ::close(s6);
   ::close(u);
@@ -450,7 +443,7 @@ TEST_CASE("net: live unix sockets (path with spaces, abstract with NUL) are foun
   REQUIRE(::bind(ab, reinterpret_cast<sockaddr*>(&b),
                  static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name_len)) == 0);
 
-  auto p = parse_proc_net_unix(slurp("/proc/net/unix"));
+  auto p = parse_proc_net_unix(hozen::testing::read_all("/proc/net/unix"));
   const auto ino = inode_of(s), inoab = inode_of(ab);
   ::close(s);
   ::close(ab);
@@ -476,7 +469,7 @@ TEST_CASE("net: live unix sockets (path with spaces, abstract with NUL) are foun
 TEST_CASE("net: live packet socket is found in /proc/net/packet", "[net][live]") {
   int s = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
   if (s < 0) return;  // needs CAP_NET_RAW
-  auto p = parse_proc_net_packet(slurp("/proc/net/packet"));
+  auto p = parse_proc_net_packet(hozen::testing::read_all("/proc/net/packet"));
   const auto ino = inode_of(s);
   ::close(s);
   CHECK(p.malformed.empty());

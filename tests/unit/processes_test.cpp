@@ -283,3 +283,37 @@ TEST_CASE("[live] processes: a /proc/<pid> masked by a bind mount is reported (T
   }
   CHECK(masked);
 }
+
+TEST_CASE("processes: short reads (a process exiting mid-read) give partial, never wrong, records", "[processes]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  testing::FakeProcess p{.pid = 31};
+  p.cmdline = std::string("/usr/bin/python3\0-c\0print(1)\0", 29);
+  proc.add(p);
+  testing::FakeProcess q{.pid = 32};
+  proc.add(q);
+  auto host = platform::RootedFileSystem::open("/");
+  collectors::PlatformFacts facts;
+  facts.proc_root = proc.root();
+  std::atomic<bool> stop{false};
+  collectors::Context ctx(**host, host->get(), facts, {}, {}, stop, 0);
+  collectors::processes::ProcessesCollector c;
+  c.set_fault_injector([](std::int32_t pid, std::string_view name) {
+    if (pid == 31 && name == "cmdline") return -20;  // ends inside the second argument
+    if (pid == 32 && name == "stat") return -12;     // ends inside comm
+    return 0;
+  });
+  testing::CaptureSink sink;
+  c.collect(ctx, sink);
+  const v1::Process* a = find(sink, 31);
+  REQUIRE(a != nullptr);
+  REQUIRE(a->argv_size() == 2);
+  CHECK(a->argv(0) == "/usr/bin/python3");
+  CHECK(a->argv(1) == "-c");  // the bytes that were read, nothing invented
+  // A stat cut inside comm does not parse: an anomaly with the raw bytes, no record.
+  CHECK(find(sink, 32) == nullptr);
+  bool anomaly = false;
+  for (const auto& an : sink.anomalies) anomaly |= an.kind == "proc_stat_malformed" && an.raw.size() == 12;
+  CHECK(anomaly);
+  CHECK(sink.items[v1::ITEM_MALFORMED] == 1);
+}

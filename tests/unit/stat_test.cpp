@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include "tests/support/temp_dir.h"
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -20,13 +22,6 @@ const std::string kTail =
     "18446744073709551615 94204342185984 94204342894541 140722055044080 0 0 0 65536 3686404 "
     "1266761467 0 0 0 17 1 0 0 0 0 0 94204343149104 94204343176256 94204366557184 "
     "140722055047943 140722055047953 140722055047953 140722055053290 0\n";
-
-std::string slurp(const char* path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -147,7 +142,7 @@ TEST_CASE("stat: every prefix of a valid line fails or parses, never crashes", "
 }
 
 TEST_CASE("stat: live /proc/self/stat", "[stat][live]") {
-  auto r = parse_stat(slurp("/proc/self/stat"));
+  auto r = parse_stat(hozen::testing::read_all("/proc/self/stat"));
   REQUIRE(r);
   CHECK(r->pid == ::getpid());
   CHECK(r->ppid == ::getppid());
@@ -160,7 +155,7 @@ TEST_CASE("stat: live /proc/self/stat", "[stat][live]") {
 }
 
 TEST_CASE("stat: live kthreadd (pid 2) is a kernel thread", "[stat][live]") {
-  std::string text = slurp("/proc/2/stat");
+  std::string text = hozen::testing::read_all("/proc/2/stat");
   if (text.empty()) return;  // a pid namespace without kthreadd
   auto r = parse_stat(text);
   REQUIRE(r);

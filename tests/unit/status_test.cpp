@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include "tests/support/temp_dir.h"
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -43,13 +45,6 @@ const std::string kStatus =
     "Seccomp:\t2\n"
     "Seccomp_filters:\t1\n"
     "Cpus_allowed_list:\t0-1\n";
-
-std::string slurp(const char* path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -208,7 +203,7 @@ TEST_CASE("status: named bad variants fail cleanly", "[status]") {
 }
 
 TEST_CASE("status: live /proc/self/status", "[status][live]") {
-  auto r = parse_status(slurp("/proc/self/status"));
+  auto r = parse_status(hozen::testing::read_all("/proc/self/status"));
   REQUIRE(r);
   CHECK(r->pid == ::getpid());
   CHECK(r->tgid == ::getpid());
