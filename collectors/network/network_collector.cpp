@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "platform/host.h"
 #include "platform/netlink/sock_diag.h"
 #include "platform/paths.h"
 #include "platform/procfs/net.h"
@@ -246,6 +247,52 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
       rt->set_gateway(ip_text(e.family, e.gateway));
       rt->set_flags(e.flags);
       rt->set_metric(e.metric);
+      if (!sink_.emit(std::move(r))) return false;
+    }
+  }
+  {
+    // Interfaces of this namespace: names and counters from net/dev, IPv6 addresses from
+    // if_inet6; for hozen's own namespace also IPv4 addresses and MACs (getifaddrs).
+    std::map<std::string, v1::NetInterface> ifs;
+    if (auto text = read_table("net/dev")) {
+      auto parsed = platform::procfs::parse_net_dev(*text);
+      anomalies("net/dev", parsed);
+      for (const auto& e : parsed.entries) {
+        auto& i = ifs[e.interface];
+        i.set_name(e.interface);
+        i.set_rx_bytes(e.rx_bytes);
+        i.set_rx_packets(e.rx_packets);
+        i.set_tx_bytes(e.tx_bytes);
+        i.set_tx_packets(e.tx_packets);
+      }
+    }
+    if (auto text = read_table("net/if_inet6")) {
+      auto parsed = platform::procfs::parse_if_inet6(*text);
+      anomalies("net/if_inet6", parsed);
+      for (const auto& e : parsed.entries) {
+        auto& i = ifs[e.interface];
+        i.set_name(e.interface);
+        i.set_index(e.index);
+        i.add_addresses(ip_text(AF_INET6, e.address) + "/" + std::to_string(e.prefix_len));
+      }
+    }
+    if (netns == self_netns_ && ctx_.facts().proc_root == platform::paths::kProcRoot) {
+      if (auto own = platform::read_interfaces()) {
+        for (const auto& o : *own) {
+          auto& i = ifs[o.name];
+          i.set_name(o.name);
+          i.set_index(o.index);
+          i.set_mac(o.mac);
+          for (const auto& a : o.addresses) {
+            if (a.find(':') == std::string::npos) i.add_addresses(a);  // IPv6 came from if_inet6
+          }
+        }
+      }
+    }
+    for (auto& [name, i] : ifs) {
+      i.set_netns(netns);
+      v1::Record r;
+      *r.mutable_net_interface() = std::move(i);
       if (!sink_.emit(std::move(r))) return false;
     }
   }

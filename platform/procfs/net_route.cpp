@@ -94,4 +94,46 @@ ParsedLines<ArpEntry> parse_arp(std::string_view text) {
   return out;
 }
 
+ParsedLines<NetDevEntry> parse_net_dev(std::string_view text) {
+  ParsedLines<NetDevEntry> out;
+  for_each_line(text, [&](std::uint64_t n, std::string_view line) {
+    if (line.empty() || n <= 2) return;  // the two header lines
+    auto bad = [&](const char* why) { out.malformed.push_back({n, std::string(line), why}); };
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return bad("no ':' after the interface name");
+    std::string_view name = line.substr(0, colon);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    auto f = split_ws(line.substr(colon + 1));
+    if (name.empty() || f.size() < 16) return bad("fewer than 16 counters");
+    auto rb = parse_uint<std::uint64_t>(f[0]), rp = parse_uint<std::uint64_t>(f[1]);
+    auto tb = parse_uint<std::uint64_t>(f[8]), tp = parse_uint<std::uint64_t>(f[9]);
+    if (!rb || !rp || !tb || !tp) return bad("counter not a number");
+    out.entries.push_back(NetDevEntry{std::string(name), *rb, *rp, *tb, *tp});
+  });
+  return out;
+}
+
+ParsedLines<IfInet6Entry> parse_if_inet6(std::string_view text) {
+  ParsedLines<IfInet6Entry> out;
+  for_each_line(text, [&](std::uint64_t n, std::string_view line) {
+    if (line.empty()) return;
+    auto f = split_ws(line);
+    auto bad = [&](const char* why) { out.malformed.push_back({n, std::string(line), why}); };
+    if (f.size() != 6) return bad("not 6 fields");
+    IfInet6Entry e;
+    auto idx = parse_uint<std::uint32_t>(f[1], 16), plen = parse_uint<std::uint32_t>(f[2], 16);
+    auto scope = parse_uint<std::uint32_t>(f[3], 16), flags = parse_uint<std::uint32_t>(f[4], 16);
+    if (!hex16_to_bytes(f[0], e.address) || !idx || !plen || !scope || !flags || *plen > 128) {
+      return bad("bad hex field");
+    }
+    e.index = *idx;
+    e.prefix_len = *plen;
+    e.scope = *scope;
+    e.flags = *flags;
+    e.interface = std::string(f[5]);
+    out.entries.push_back(std::move(e));
+  });
+  return out;
+}
+
 }  // namespace hozen::platform::procfs

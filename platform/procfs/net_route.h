@@ -37,4 +37,20 @@ struct ArpEntry {
 // "IP address HW type Flags HW address Mask Device"; the header line is skipped.
 ParsedLines<ArpEntry> parse_arp(std::string_view text);
 
+struct NetDevEntry {
+  std::string interface;
+  std::uint64_t rx_bytes = 0, rx_packets = 0, tx_bytes = 0, tx_packets = 0;
+};
+// /proc/<pid>/net/dev: two header lines, then "name: 16 counters" (net/core/net-procfs.c).
+ParsedLines<NetDevEntry> parse_net_dev(std::string_view text);
+
+struct IfInet6Entry {
+  std::array<std::uint8_t, 16> address{};
+  std::uint32_t index = 0, prefix_len = 0, scope = 0, flags = 0;
+  std::string interface;
+};
+// /proc/<pid>/net/if_inet6: "address(32 hex) ifindex prefix scope flags name", hex numbers,
+// no header (net/ipv6/addrconf.c).
+ParsedLines<IfInet6Entry> parse_if_inet6(std::string_view text);
+
 }  // namespace hozen::platform::procfs

@@ -10,5 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)hozen::platform::procfs::parse_route(in);
   (void)hozen::platform::procfs::parse_ipv6_route(in);
   (void)hozen::platform::procfs::parse_arp(in);
+  (void)hozen::platform::procfs::parse_net_dev(in);
+  (void)hozen::platform::procfs::parse_if_inet6(in);
   return 0;
 }
