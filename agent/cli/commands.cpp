@@ -390,7 +390,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   settings.on_run_end = [&](const v1::CollectorRun& r) {
     if (quiet) return;
     double secs = static_cast<double>(r.end_monotonic_ns() - r.start_monotonic_ns()) / 1e9;
-    std::fprintf(stderr, "  %-16s %-9s %8llu records %7.2f s%s%s\n", r.collector().c_str(),
+    std::fprintf(stderr, "  %-16s %-9s %8llu records %7.2f s%s%s\n", r.collector_id().c_str(),
                  runner::run_status_name(r.status()),
                  static_cast<unsigned long long>(r.records_emitted()), secs,
                  r.status_detail().empty() ? "" : "  ", escape_bytes(r.status_detail()).c_str());
@@ -641,7 +641,7 @@ int cmd_verify(const std::vector<std::string>& args) {
     for (const auto& r : runs) {
       double secs = static_cast<double>(r.end_monotonic_ns() - r.start_monotonic_ns()) / 1e9;
       std::cout << "collector:    " << std::left;
-      std::printf("%-16s %-9s %8llu records %6llu anomalies %7.2f s  %s\n", escape_bytes(r.collector()).c_str(),
+      std::printf("%-16s %-9s %8llu records %6llu anomalies %7.2f s  %s\n", escape_bytes(r.collector_id()).c_str(),
                   runner::run_status_name(r.status()),
                   static_cast<unsigned long long>(r.records_emitted()),
                   static_cast<unsigned long long>(r.anomalies()), secs,

@@ -153,7 +153,7 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
   emit_clock(writer, "start");
   for (const auto& sel : plan) {
     v1::CollectorRun run;
-    run.set_collector(std::string(sel.collector->id()));
+    run.set_collector_id(std::string(sel.collector->id()));
     run.set_order(order++);
     std::int64_t now_mono = platform::monotonic_ns();
     run.set_start_utc_ns(platform::realtime_ns());
@@ -165,14 +165,14 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
       run.set_end_utc_ns(run.start_utc_ns());
       run.set_end_monotonic_ns(now_mono);
     } else {
-      emit_clock(writer, "before:" + run.collector());
+      emit_clock(writer, "before:" + run.collector_id());
       std::int64_t deadline = s.global_deadline_mono_ns;
       if (s.per_collector_ms > 0) {
         std::int64_t mine = now_mono + s.per_collector_ms * 1'000'000;
         deadline = deadline > 0 ? std::min(deadline, mine) : mine;
       }
       collectors::Context ctx(*s.host, s.live, s.facts, s.limits, s.config, stop, deadline);
-      RecordSink sink(run.collector(), writer, s.limits, stop);
+      RecordSink sink(run.collector_id(), writer, s.limits, stop);
       collectors::Outcome out;
       try {
         out = sel.collector->collect(ctx, sink);

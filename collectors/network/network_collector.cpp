@@ -272,7 +272,7 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
       for (const auto& e : parsed.entries) {
         auto& i = ifs[e.interface];
         i.set_name(e.interface);
-        i.set_index(e.index);
+        i.set_ifindex(e.index);
         i.add_addresses(ip_text(AF_INET6, e.address) + "/" + std::to_string(e.prefix_len));
       }
     }
@@ -281,7 +281,7 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
         for (const auto& o : *own) {
           auto& i = ifs[o.name];
           i.set_name(o.name);
-          i.set_index(o.index);
+          i.set_ifindex(o.index);
           i.set_mac(o.mac);
           for (const auto& a : o.addresses) {
             if (a.find(':') == std::string::npos) i.add_addresses(a);  // IPv6 came from if_inet6

@@ -47,8 +47,8 @@ Outcome SessionsCollector::collect(const Context& ctx, Sink& sink) noexcept {
     if (ctx.should_stop()) return {v1::RUN_CANCELLED, "stopped"};
     v1::Record r;
     auto* s = r.mutable_session();
-    s->set_type(utmp_type_name(e.type));
-    s->set_type_code(e.type);
+    s->set_entry_type(utmp_type_name(e.type));
+    s->set_entry_type_code(e.type);
     s->set_pid(e.pid);
     s->set_line(e.line);
     s->set_id(e.id);

@@ -75,9 +75,9 @@ for name in os.listdir("/sys/class/net"):
     addr = open(f"/sys/class/net/{name}/address").read().strip().replace(":", "")
     assert macs.get(name) == addr or (addr == "000000000000" and macs.get(name) in ("", addr)), (name, macs.get(name), addr)
 assert "credentials" in h and h["clocks"]["realtime_ns"]
-runs = {l["collector"]: l for l in lines if l["type"] == "collector_run"}
+runs = {l["collector_id"]: l for l in lines if l["type"] == "collector_run"}
 # Order of volatility (T1): network, sessions, processes, kernel_modules, then the rest.
-order = [l["collector"] for l in lines if l["type"] == "collector_run"]
+order = [l["collector_id"] for l in lines if l["type"] == "collector_run"]
 assert order[:5] == ["network", "sessions", "processes", "kernel_modules", "system"], order
 for name, run in runs.items():
     assert run["status"] in ("RUN_OK", "RUN_PARTIAL"), (name, run)

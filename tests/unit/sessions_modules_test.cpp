@@ -51,13 +51,13 @@ TEST_CASE("sessions: utmp records, remote address, odd bytes, trailing garbage",
     if (r.has_session()) s.push_back(&r.session());
   }
   REQUIRE(s.size() == 2);
-  CHECK(s[0]->type() == "USER_PROCESS");
+  CHECK(s[0]->entry_type() == "USER_PROCESS");
   CHECK(s[0]->user() == "r\xf6ot");
   CHECK(s[0]->line() == "pts/3");
   CHECK(s[0]->pid() == 4321);
   CHECK(s[0]->address() == "198.51.100.7");
   CHECK(s[0]->time_utc_ns() == 1764250000LL * 1'000'000'000 + 5000);
-  CHECK(s[1]->type() == "BOOT_TIME");
+  CHECK(s[1]->entry_type() == "BOOT_TIME");
   CHECK(s[1]->record_offset() == 384);
   REQUIRE(sink.anomalies.size() == 1);
   CHECK(sink.anomalies[0].raw == "junk");

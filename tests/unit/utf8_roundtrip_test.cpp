@@ -92,3 +92,17 @@ TEST_CASE("T16: invalid UTF-8 in every bytes field survives a round trip", "[utf
     roundtrip(r);
   }
 }
+
+TEST_CASE("export: no record body has a field named like the record's own fields", "[utf8]") {
+  // The JSONL export flattens the body into the record object (FORMAT.md §5): a body field named
+  // index, collector, utc_ns, type or verified would produce a duplicate JSON key.
+  const std::set<std::string> reserved = {"index", "collector", "utc_ns", "type", "verified"};
+  const auto* oneof = v1::Record::descriptor()->FindOneofByName("body");
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const Descriptor* body = oneof->field(i)->message_type();
+    for (int f = 0; f < body->field_count(); ++f) {
+      INFO(body->full_name() << "." << body->field(f)->name());
+      CHECK(reserved.count(body->field(f)->name()) == 0);
+    }
+  }
+}
