@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "platform/host.h"
+#include "platform/netlink/neighbours.h"
 #include "platform/netlink/sock_diag.h"
 #include "platform/paths.h"
 #include "platform/procfs/net.h"
@@ -308,7 +309,36 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
       nb->set_interface(e.interface);
       nb->set_flags(e.flags);
       nb->set_hw_type(e.hw_type);
+      nb->set_family(AF_INET);
+      nb->set_source("proc_net_arp");
       if (!sink_.emit(std::move(r))) return false;
+    }
+  }
+  // IPv6 neighbours (NDP) are not in procfs: dump them over rtnetlink in hozen's own namespace.
+  if (netns == self_netns_ && ctx_.facts().proc_root == platform::paths::kProcRoot) {
+    if (auto neigh = platform::netlink::dump_neighbours()) {
+      for (const auto& e : *neigh) {
+        v1::Record r;
+        auto* nb = r.mutable_neighbour();
+        nb->set_netns(netns);
+        nb->set_family(static_cast<std::uint32_t>(e.family));
+        nb->set_address(e.address);
+        std::string mac;
+        for (unsigned char c : e.lladdr) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          if (!mac.empty()) mac += ':';
+          mac += kHex[c >> 4];
+          mac += kHex[c & 0xf];
+        }
+        nb->set_hw_address(mac);
+        nb->set_ifindex(e.ifindex);
+        nb->set_state(platform::netlink::neighbour_state_name(e.state));
+        nb->set_flags(e.flags);
+        nb->set_source("rtnetlink");
+        if (!sink_.emit(std::move(r))) return false;
+      }
+    } else {
+      sink_.item_error("rtnetlink neighbours", neigh.error());
     }
   }
   n->set_sockets(count);

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "collectors/network/network_collector.h"
+#include "platform/netlink/neighbours.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/fake_proc.h"
 
@@ -174,4 +175,9 @@ TEST_CASE("[live] network: this process's listener and UDP socket, owners, sock_
     }
   }
   CHECK(compared);
+  // The rtnetlink neighbour dump (ARP + NDP of this namespace) works and failed nowhere.
+  bool neighbour_error = false;
+  for (const auto& e : sink.errors) neighbour_error |= e.item == "rtnetlink neighbours";
+  CHECK_FALSE(neighbour_error);
+  CHECK(platform::netlink::dump_neighbours().has_value());
 }
