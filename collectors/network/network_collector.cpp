@@ -196,7 +196,37 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
       if (!emit_socket(std::move(s))) return false;
     }
   }
-  if (auto text = read_table("net/unix")) {
+  // Unix sockets: in hozen's own namespace from UNIX_DIAG (names with their real length), else
+  // from /proc/<pid>/net/unix, whose unescaped paths can be forged with a newline.
+  bool unix_from_diag = false;
+  if (netns == self_netns_ && ctx_.facts().proc_root == platform::paths::kProcRoot) {
+    if (auto us = platform::netlink::unix_sockets()) {
+      unix_from_diag = true;
+      for (const auto& e : *us) {
+        if (ctx_.should_stop()) return false;
+        v1::Socket s;
+        s.set_protocol("unix");
+        s.set_family(AF_UNIX);
+        std::string path = e.name;
+        if (!path.empty() && path[0] == '\0') {
+          path[0] = '@';  // abstract name (every byte counts), shown as ss shows it
+        } else if (auto nul = path.find('\0'); nul != std::string::npos) {
+          path.resize(nul);  // a filesystem path ends at its NUL (bind may pass the terminator)
+        }
+        s.set_unix_path(path);
+        s.set_unix_type(e.type);
+        s.set_state_code(e.state);
+        s.set_inode(e.inode);
+        s.set_netns(netns);
+        s.set_classification(e.state == 10 ? v1::LISTENING : v1::OTHER);
+        ++count;
+        if (!emit_socket(std::move(s))) return false;
+      }
+    } else {
+      sink_.item_error("unix_diag", us.error());
+    }
+  }
+  if (auto text = unix_from_diag ? std::nullopt : read_table("net/unix")) {
     auto parsed = platform::procfs::parse_proc_net_unix(*text);
     anomalies("net/unix", parsed);
     for (const auto& e : parsed.entries) {

@@ -3,9 +3,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
 
 #include "collectors/network/network_collector.h"
 #include "platform/netlink/neighbours.h"
@@ -131,8 +133,30 @@ TEST_CASE("[live] network: this process's listener and UDP socket, owners, sock_
   len = sizeof cla;
   ::getsockname(cl, reinterpret_cast<sockaddr*>(&cla), &len);
   const unsigned client_port = ntohs(cla.sin6_port);
+  // A listening unix socket whose path holds a newline: /proc/net/unix would print it raw (a
+  // forgeable line); UNIX_DIAG gives the exact bytes.
+  char tmpl[] = "/tmp/hozen-unix-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  const std::string upath = std::string(tmpl) + "/a\nb c";
+  int us = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un sun{};
+  sun.sun_family = AF_UNIX;
+  std::memcpy(sun.sun_path, upath.data(), upath.size());
+  REQUIRE(::bind(us, reinterpret_cast<sockaddr*>(&sun), sizeof sun) == 0);
+  REQUIRE(::listen(us, 1) == 0);
   auto host = platform::RootedFileSystem::open("/");
   auto sink = run_network("/proc", **host, ::getpid());
+  ::close(us);
+  ::unlink(upath.c_str());
+  ::rmdir(tmpl);
+  bool found_unix = false;
+  for (const auto& r : sink.records) {
+    if (r.has_socket() && r.socket().protocol() == "unix" && r.socket().unix_path() == upath) {
+      found_unix = r.socket().classification() == v1::LISTENING && r.socket().owners_size() == 1 &&
+                   r.socket().owners(0).pid() == ::getpid();
+    }
+  }
+  CHECK(found_unix);
   ::close(acc);
   ::close(cl);
   ::close(l);
