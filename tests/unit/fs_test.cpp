@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -105,4 +107,38 @@ TEST_CASE("relative or NUL-containing host paths are refused", "[fs]") {
   CHECK((*live)->read_file("etc/hostname", 10).error().kind == platform::ErrorKind::kInvalidArgument);
   CHECK((*live)->read_file(std::string("/etc/host\0name", 14), 10).error().kind ==
         platform::ErrorKind::kInvalidArgument);
+}
+
+TEST_CASE("T6: O_NOATIME refused (not the owner) falls back and flags the item", "[fs]") {
+  if (::geteuid() != 0) {
+    WARN("needs root to switch to uid 65534: skipped");
+    return;
+  }
+  testing::TempDir d;
+  ::chmod(d.path().c_str(), 0755);
+  testing::write_all(d / "roots", "root's world-readable file");
+  ::chmod((d / "roots").c_str(), 0644);
+  testing::write_all(d / "mine", "nobody's file");
+  ::chown((d / "mine").c_str(), 65534, 65534);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // As nobody: O_NOATIME on root's file is EPERM (not owner, no CAP_FOWNER); on its own is fine.
+    if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 ||
+        ::setresuid(65534, 65534, 65534) != 0) {
+      ::_exit(10);
+    }
+    auto fs = platform::RootedFileSystem::open(d.path());
+    if (!fs) ::_exit(11);
+    auto a = (*fs)->read_file("/roots", 100);
+    auto b = (*fs)->read_file("/mine", 100);
+    if (!a || !b) ::_exit(12);
+    if (a->bytes != "root's world-readable file") ::_exit(13);
+    if (!a->atime_may_have_changed) ::_exit(14);
+    if (b->atime_may_have_changed) ::_exit(15);
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
