@@ -8,8 +8,8 @@
 #include <atomic>
 #include <map>
 #include <set>
-#include <thread>
 
+#include "collectors/framework/parallel.h"
 #include "platform/host.h"
 #include "platform/netlink/neighbours.h"
 #include "platform/netlink/sock_diag.h"
@@ -430,11 +430,7 @@ bool NetworkReader::run(const std::vector<std::int32_t>& pids) {
       scans[i] = scan_process(pids[i]);
     }
   };
-  const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
+  run_threads(reader_threads(), [&](unsigned) { work(); });
   if (ctx_.should_stop()) return false;
   for (std::size_t i = 0; i < pids.size(); ++i) {
     if (scans[i].netns == 0) continue;

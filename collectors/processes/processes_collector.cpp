@@ -5,12 +5,10 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
-#include <mutex>
-#include <system_error>
-#include <thread>
 #include <set>
 #include <tuple>
 
+#include "collectors/framework/parallel.h"
 #include "platform/hash_file.h"
 #include "platform/host.h"
 #include "platform/paths.h"
@@ -44,23 +42,6 @@ std::set<std::uint64_t> remote_devices(const ProcRoot& root) {
   return out;
 }
 
-// Starts up to n-1 extra threads running fn (the caller runs it too). Thread creation fails on a
-// host out of pids (a fork bomb is a plausible incident): then fewer threads do the work.
-template <class Fn>
-void run_threads(unsigned n, Fn fn) {
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < n; ++t) {
-    try {
-      threads.emplace_back(fn, t);
-    } catch (const std::system_error&) {
-      break;
-    }
-  }
-  fn(0u);
-  for (auto& th : threads) th.join();
-}
-
-
 constexpr const char* kNamespaces[] = {"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
                                        "time", "time_for_children", "user", "uts"};
 
@@ -70,33 +51,6 @@ using ExeKey = std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::int64
 struct ExeHash {
   std::string sha256;
   v1::ItemStatus status;
-};
-
-// Serializes a Sink for the reader threads (the runner's sink is single-threaded).
-class LockedSink final : public Sink {
- public:
-  explicit LockedSink(Sink& inner) : inner_(inner) {}
-  bool emit(v1::Record&& r) override {
-    std::lock_guard lock(mu_);
-    return inner_.emit(std::move(r));
-  }
-  bool anomaly(std::string_view kind, std::string_view path, std::uint64_t line,
-               std::string_view detail, std::string_view raw) override {
-    std::lock_guard lock(mu_);
-    return inner_.anomaly(kind, path, line, detail, raw);
-  }
-  bool item_error(std::string_view item, const platform::Error& e) override {
-    std::lock_guard lock(mu_);
-    return inner_.item_error(item, e);
-  }
-  void item(v1::ItemStatus s) override {
-    std::lock_guard lock(mu_);
-    inner_.item(s);
-  }
-
- private:
-  Sink& inner_;
-  std::mutex mu_;
 };
 
 class ProcessReader {
@@ -433,7 +387,7 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
     bool by_stat;
     dev_t dev;
   };
-  const unsigned nthreads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  const unsigned nthreads = reader_threads();
   std::vector<std::vector<Hit>> hits(nthreads);
   std::atomic<bool> stopped{false};
   run_threads(nthreads, [&](unsigned t) {
@@ -536,7 +490,7 @@ Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
   const std::set<std::uint64_t> remote = remote_devices(*root);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stopped{false};
-  run_threads(std::clamp(std::thread::hardware_concurrency(), 1u, 4u), [&](unsigned) {
+  run_threads(reader_threads(), [&](unsigned) {
     ProcessReader reader(ctx, locked, remote);  // per-thread exe cache: a binary is hashed at most once per thread
     reader.root_dev_ = root->root_stat().st_dev;
     for (;;) {
