@@ -20,6 +20,8 @@ inline constexpr std::string_view kProcModules = "/proc/modules";
 inline constexpr std::string_view kSysModule = "/sys/module";
 
 inline constexpr std::string_view kProcRoot = "/proc";
+inline constexpr std::string_view kProcTree = "/proc/";       // declared input: all of /proc
+inline constexpr std::string_view kSysModuleTree = "/sys/module/";
 inline constexpr std::string_view kBootId = "/proc/sys/kernel/random/boot_id";
 inline constexpr std::string_view kPidMax = "/proc/sys/kernel/pid_max";
 inline constexpr std::string_view kTainted = "/proc/sys/kernel/tainted";

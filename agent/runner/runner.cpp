@@ -137,7 +137,7 @@ platform::Result<std::vector<Selection>> plan_run(
     } else if (skipped) {
       plan.push_back({c.get(), false, "--skip"});
     } else if (c->live_only() && !have_live) {
-      plan.push_back({c.get(), false, "needs the live system (--root given)"});
+      plan.push_back({c.get(), false, "needs the live kernel (--root given)"});
     } else {
       plan.push_back({c.get(), true, {}});
     }

@@ -29,7 +29,7 @@ std::vector<std::string> decode_taint(std::uint64_t value) {
 }
 
 std::vector<std::string_view> KernelModulesCollector::inputs() const {
-  return {platform::paths::kProcModules, platform::paths::kTainted, "/sys/module/"};
+  return {platform::paths::kProcModules, platform::paths::kTainted, platform::paths::kSysModuleTree};
 }
 
 Outcome KernelModulesCollector::collect(const Context& ctx, Sink& sink) noexcept {

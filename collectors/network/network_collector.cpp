@@ -141,7 +141,7 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
   }
   n->set_reader_pid(dir->pid());
   n->set_reader_start_ticks(reader_start);
-  const std::string base = "/proc/" + std::to_string(dir->pid()) + "/";
+  const std::string base = std::string(platform::paths::kProcTree) + std::to_string(dir->pid()) + "/";
   std::uint32_t count = 0;
   std::set<std::uint64_t> tcp_inodes, udp_inodes;
   auto read_table = [&](const char* file) -> std::optional<std::string> {
@@ -464,7 +464,7 @@ v1::SocketClass classify(std::string_view protocol, unsigned state, bool remote_
   return v1::OTHER;
 }
 
-std::vector<std::string_view> NetworkCollector::inputs() const { return {"/proc/"}; }
+std::vector<std::string_view> NetworkCollector::inputs() const { return {platform::paths::kProcTree}; }
 
 void preserve_file(const Context& ctx_, Sink& sink_, std::string_view path) {
   auto c = ctx_.host().read_file(path, ctx_.limits().max_file_bytes);

@@ -156,7 +156,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
   }
   auto st = platform::procfs::parse_stat(*stat_text);
   if (!st) {
-    sink_.anomaly("proc_stat_malformed", "/proc/" + std::to_string(pid) + "/stat", 0,
+    sink_.anomaly("proc_stat_malformed", std::string(platform::paths::kProcTree) + std::to_string(pid) + "/stat", 0,
                   st.error().detail, *stat_text);
     sink_.item(v1::ITEM_MALFORMED);
     return true;
@@ -170,7 +170,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
   if (st->pid != pid || dir->dir_stat().st_dev != root_dev_) {
     field_error(p, "masked_by_mount",
                 platform::Error::make(platform::ErrorKind::kIo, "stat", "",
-                                      "/proc/<pid> shows another process or filesystem"));
+                                      "the pid's directory shows another process or filesystem"));
     p.set_status(v1::ITEM_PARTIAL);
     sink_.item(v1::ITEM_PARTIAL);
     return sink_.emit(std::move(rec));
@@ -210,7 +210,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
       p.set_no_new_privs(s->no_new_privs);
       p.set_seccomp(s->seccomp);
     } else {
-      sink_.anomaly("proc_status_malformed", "/proc/" + std::to_string(pid) + "/status", 0,
+      sink_.anomaly("proc_status_malformed", std::string(platform::paths::kProcTree) + std::to_string(pid) + "/status", 0,
                     s.error().detail, *text);
     }
   } else {
@@ -424,7 +424,7 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
     summary.set_probe_found(summary.probe_found() + 1);
     if (by_stat && hit.dev != root.root_stat().st_dev) {
       summary.set_masked(summary.masked() + 1);
-      if (!report(pid, "masked_by_mount", "/proc/<pid> is on another filesystem (a mount hides it)", platform::procfs::probe_pid(pid))) return;
+      if (!report(pid, "masked_by_mount", "the pid's procfs directory is on another filesystem (a mount hides it)", platform::procfs::probe_pid(pid))) return;
       continue;
     }
     if (mounted.count(pid) > 0) {
@@ -475,7 +475,7 @@ std::string container_id_from_cgroup(std::string_view cg) {
 }
 
 std::vector<std::string_view> ProcessesCollector::inputs() const {
-  return {"/proc/"};
+  return {platform::paths::kProcTree};
 }
 
 Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
