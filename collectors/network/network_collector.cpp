@@ -91,17 +91,21 @@ NetworkReader::Scan NetworkReader::scan_process(std::int32_t pid) const {
   if (!fds) return out;
   std::uint64_t start = 0;
   std::string comm;
-  if (auto text = dir->read("stat", 64 * 1024, &trunc)) {
-    if (auto st = platform::procfs::parse_stat(*text)) {
-      start = st->starttime;
-      comm = st->comm;
-    }
-  }
+  bool stat_read = false;  // only owners of sockets need their start time and comm
   for (const auto& f : *fds) {
     std::string_view t = f.target;
     if (!t.starts_with("socket:[") || t.size() < 10) continue;
     auto ino = platform::parse_uint<std::uint64_t>(t.substr(8, t.size() - 9));
     if (!ino) continue;
+    if (!stat_read) {
+      stat_read = true;
+      if (auto text = dir->read("stat", 64 * 1024, &trunc)) {
+        if (auto st = platform::procfs::parse_stat(*text)) {
+          start = st->starttime;
+          comm = st->comm;
+        }
+      }
+    }
     v1::SocketOwner o;
     o.set_pid(pid);
     o.set_start_ticks(start);
