@@ -140,23 +140,42 @@ Result<FileContent> RootedFileSystem::read_file(std::string_view host_path,
 Result<std::string> RootedFileSystem::read_link(std::string_view host_path) const {
   auto fd = open_at_root(host_path, O_PATH, false, nullptr);
   if (!fd) return platform::Unexpected(fd.error());
+  auto target = read_link_at(fd->get(), "", host_path);
+  if (!target && target.error().err == ENOENT) {
+    // readlinkat with an empty path on something that is not a link: say "not a symlink".
+    return platform::Unexpected(Error::from_errno(EINVAL, "readlinkat", host_path));
+  }
+  return target;
+}
+
+Result<std::string> read_link_at(int dirfd, const char* name, std::string_view what) {
   std::string buf(256, '\0');
   for (;;) {
-    ssize_t n = ::readlinkat(fd->get(), "", buf.data(), buf.size());
-    if (n < 0) {
-      int e = errno;
-      if (e == ENOENT) e = EINVAL;  // empty path on a non-link: not a symlink
-      return platform::Unexpected(Error::from_errno(e, "readlinkat", host_path));
-    }
+    ssize_t n = ::readlinkat(dirfd, name, buf.data(), buf.size());
+    if (n < 0) return platform::Unexpected(Error::from_errno(errno, "readlinkat", what));
     if (static_cast<std::size_t>(n) < buf.size()) {
       buf.resize(static_cast<std::size_t>(n));
       return buf;
     }
-    if (buf.size() >= 1 << 16) {
-      return platform::Unexpected(Error::make(ErrorKind::kLimit, "readlinkat", host_path, "too long"));
+    if (buf.size() >= (1u << 16)) {
+      return platform::Unexpected(Error::make(ErrorKind::kLimit, "readlinkat", what, "link too long"));
     }
     buf.resize(buf.size() * 4);
   }
+}
+
+Result<std::string> read_file_at(int dirfd, const char* name, int flags, std::size_t cap,
+                                 bool* truncated, std::string_view what) {
+  int fd = ::openat(dirfd, name, flags);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", what));
+  UniqueFd guard(fd);
+  auto bytes = read_capped(fd, cap, truncated);
+  if (!bytes) {
+    Error e = bytes.error();
+    e.path = what;
+    return platform::Unexpected(e);
+  }
+  return bytes;
 }
 
 Result<struct stat> RootedFileSystem::lstat(std::string_view host_path) const {

@@ -86,6 +86,15 @@ class RootedFileSystem final : public FileSystem {
 // Reads everything from `fd` up to `cap` bytes (EINTR-safe). Sets *truncated if more remained.
 [[nodiscard]] Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated);
 
+// readlinkat(dirfd, name) into a buffer that grows as needed (up to 64 KiB, then kLimit).
+// `what` names the link in errors. Errors: from_errno of readlinkat, kLimit.
+[[nodiscard]] Result<std::string> read_link_at(int dirfd, const char* name, std::string_view what);
+
+// openat(dirfd, name, flags) then read_capped(cap); `what` names the file in errors.
+[[nodiscard]] Result<std::string> read_file_at(int dirfd, const char* name, int flags,
+                                               std::size_t cap, bool* truncated,
+                                               std::string_view what);
+
 // fstat of an open fd. Errors: kIo.
 [[nodiscard]] Result<struct stat> fstat_fd(int fd);
 

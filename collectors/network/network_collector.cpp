@@ -35,6 +35,20 @@ std::string ip_text(int family, const std::array<std::uint8_t, 16>& a) {
   return buf;
 }
 
+v1::Socket unix_socket(std::uint64_t netns, std::string path, std::uint32_t type,
+                       std::uint32_t state, std::uint64_t inode, bool listening) {
+  v1::Socket s;
+  s.set_protocol("unix");
+  s.set_family(AF_UNIX);
+  s.set_unix_path(std::move(path));
+  s.set_unix_type(type);
+  s.set_state_code(state);
+  s.set_inode(inode);
+  s.set_netns(netns);
+  s.set_classification(listening ? v1::LISTENING : v1::OTHER);
+  return s;
+}
+
 struct Table {
   const char* file;
   const char* protocol;
@@ -208,21 +222,13 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
       unix_from_diag = true;
       for (const auto& e : *us) {
         if (ctx_.should_stop()) return false;
-        v1::Socket s;
-        s.set_protocol("unix");
-        s.set_family(AF_UNIX);
         std::string path = e.name;
         if (!path.empty() && path[0] == '\0') {
           path[0] = '@';  // abstract name (every byte counts), shown as ss shows it
         } else if (auto nul = path.find('\0'); nul != std::string::npos) {
           path.resize(nul);  // a filesystem path ends at its NUL (bind may pass the terminator)
         }
-        s.set_unix_path(path);
-        s.set_unix_type(e.type);
-        s.set_state_code(e.state);
-        s.set_inode(e.inode);
-        s.set_netns(netns);
-        s.set_classification(e.state == 10 ? v1::LISTENING : v1::OTHER);
+        v1::Socket s = unix_socket(netns, std::move(path), e.type, e.state, e.inode, e.state == 10);
         ++count;
         if (!emit_socket(std::move(s))) return false;
       }
@@ -235,16 +241,8 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
     anomalies("net/unix", parsed);
     for (const auto& e : parsed.entries) {
       if (ctx_.should_stop()) return false;
-      v1::Socket s;
-      s.set_protocol("unix");
-      s.set_family(AF_UNIX);
-      s.set_unix_path(e.path);
-      s.set_unix_type(e.type);
-      s.set_state_code(e.state);
-      s.set_inode(e.inode);
-      s.set_netns(netns);
       // __SO_ACCEPTCON: a listening stream socket.
-      s.set_classification((e.flags & 0x10000u) != 0 ? v1::LISTENING : v1::OTHER);
+      v1::Socket s = unix_socket(netns, e.path, e.type, e.state, e.inode, (e.flags & 0x10000u) != 0);
       ++count;
       if (!emit_socket(std::move(s))) return false;
     }

@@ -28,22 +28,6 @@ std::string describe(std::int32_t pid, std::string_view name) {
   return s;
 }
 
-Result<std::string> readlink_at(int dirfd, const char* name, std::string_view what) {
-  std::string buf(256, '\0');
-  for (;;) {
-    ssize_t n = ::readlinkat(dirfd, name, buf.data(), buf.size());
-    if (n < 0) return platform::Unexpected(Error::from_errno(errno, "readlinkat", what));
-    if (static_cast<std::size_t>(n) < buf.size()) {
-      buf.resize(static_cast<std::size_t>(n));
-      return buf;
-    }
-    if (buf.size() >= (1u << 16)) {
-      return platform::Unexpected(Error::make(ErrorKind::kLimit, "readlinkat", what, "link too long"));
-    }
-    buf.resize(buf.size() * 4);
-  }
-}
-
 }  // namespace
 
 int ProcessDir::injected(std::string_view name) const {
@@ -56,23 +40,15 @@ Result<std::string> ProcessDir::read(std::string_view name, std::size_t cap, boo
   const int fault = injected(name);
   if (fault > 0) return platform::Unexpected(Error::from_errno(fault, "openat", describe(pid_, name)));
   if (fault < 0) cap = std::min<std::size_t>(cap, static_cast<std::size_t>(-fault));
-  int fd = ::openat(dir_.get(), n.c_str(), kReadFlags);
-  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, name)));
-  UniqueFd guard(fd);
-  auto bytes = read_capped(fd, cap, truncated);
-  if (!bytes) {
-    Error e = bytes.error();
-    e.path = describe(pid_, name);
-    return platform::Unexpected(e);
-  }
-  if (fault < 0) *truncated = false;  // a short read looks like the end of the file
+  auto bytes = read_file_at(dir_.get(), n.c_str(), kReadFlags, cap, truncated, describe(pid_, name));
+  if (bytes && fault < 0) *truncated = false;  // a short read looks like the end of the file
   return bytes;
 }
 
 Result<std::string> ProcessDir::read_link(std::string_view name) const {
   if (int e = injected(name); e > 0) return platform::Unexpected(Error::from_errno(e, "readlinkat", describe(pid_, name)));
   std::string n(name);
-  return readlink_at(dir_.get(), n.c_str(), describe(pid_, name));
+  return read_link_at(dir_.get(), n.c_str(), describe(pid_, name));
 }
 
 Result<UniqueFd> ProcessDir::open_magic(std::string_view name, bool* noatime_refused) const {
@@ -126,7 +102,7 @@ Result<std::vector<FdEntry>> ProcessDir::list_fds(std::size_t cap, bool* truncat
       ::closedir(d);
       return out;
     }
-    auto target = readlink_at(::dirfd(d), de->d_name, describe(pid_, "fd"));
+    auto target = read_link_at(::dirfd(d), de->d_name, describe(pid_, "fd"));
     if (!target) continue;  // closed in between: it no longer exists
     out.push_back(FdEntry{*num, std::move(*target)});
   }
@@ -192,16 +168,7 @@ Result<ProcessDir> ProcRoot::open_process(std::int32_t pid) const {
 
 Result<std::string> ProcRoot::read(std::string_view rel, std::size_t cap, bool* truncated) const {
   std::string r(rel);
-  int fd = ::openat(dir_.get(), r.c_str(), kReadFlags);
-  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", path_ + "/" + r));
-  UniqueFd guard(fd);
-  auto bytes = read_capped(fd, cap, truncated);
-  if (!bytes) {
-    Error e = bytes.error();
-    e.path = path_ + "/" + r;
-    return platform::Unexpected(e);
-  }
-  return bytes;
+  return read_file_at(dir_.get(), r.c_str(), kReadFlags, cap, truncated, path_ + "/" + r);
 }
 
 Result<struct stat> ProcRoot::stat_entry(std::int32_t pid) const {
