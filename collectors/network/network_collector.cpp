@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "collectors/framework/evidence.h"
 #include "collectors/framework/parallel.h"
 #include "platform/host.h"
 #include "platform/netlink/neighbours.h"
@@ -467,25 +468,6 @@ v1::SocketClass classify(std::string_view protocol, unsigned state, bool remote_
 }
 
 std::vector<std::string_view> NetworkCollector::inputs() const { return {platform::paths::kProcTree}; }
-
-void preserve_file(const Context& ctx_, Sink& sink_, std::string_view path) {
-  auto c = ctx_.host().read_file(path, ctx_.limits().max_file_bytes);
-  if (!c) {
-    if (c.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(path, c.error());
-    return;
-  }
-  sink_.item(c->truncated ? v1::ITEM_TRUNCATED : v1::ITEM_OK);
-  v1::Record r;
-  auto* f = r.mutable_preserved_file();
-  f->set_path(std::string(path));
-  f->set_truncated(c->truncated);
-  f->set_size(static_cast<std::uint64_t>(c->st.st_size));
-  f->set_mtime_utc_ns(static_cast<std::int64_t>(c->st.st_mtim.tv_sec) * 1'000'000'000 + c->st.st_mtim.tv_nsec);
-  if (!c->truncated) f->set_sha256(platform::as_bytes(platform::Sha256::of(c->bytes)));
-  f->set_raw(std::move(c->bytes));
-  sink_.emit(std::move(r));
-}
-
 
 std::vector<std::string_view> NetworkConfigCollector::inputs() const {
   return {platform::paths::kResolvConf, platform::paths::kHosts};

@@ -51,6 +51,7 @@ class CaptureSink final : public collectors::Sink {
   std::vector<CapturedAnomaly> anomalies;
   std::vector<CapturedError> errors;
   std::map<int, std::uint64_t> items;
+  collectors::Outcome outcome;  // set by helpers that run the collector (run_on_root)
 };
 
 }  // namespace hozen::testing

@@ -12,6 +12,7 @@
 #include "collectors/processes/processes_collector.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/fake_proc.h"
+#include "tests/support/golden.h"
 
 using namespace hozen;
 
@@ -53,29 +54,6 @@ class Normalizer {
   std::string tmp_;
   std::map<std::uint64_t, std::uint64_t> ids_;
 };
-
-void check_golden(const std::string& name, const std::string& actual) {
-  const std::string path = std::string(HOZEN_SOURCE_DIR) + "/tests/golden/" + name + ".jsonl";
-  if (const char* u = std::getenv("HOZEN_UPDATE_GOLDEN"); u != nullptr && std::string(u) == "1") {
-    testing::write_all(path, actual);
-    WARN("updated " << path);
-    return;
-  }
-  std::string expected = testing::read_all(path);
-  INFO("golden file " << path << " (HOZEN_UPDATE_GOLDEN=1 rewrites it)");
-  // Line by line, so a failure shows the first differing record.
-  auto lines = [](const std::string& s) {
-    std::vector<std::string> out;
-    platform::for_each_line(s, [&](std::uint64_t, std::string_view l) { out.emplace_back(l); });
-    return out;
-  };
-  auto e = lines(expected), a = lines(actual);
-  for (std::size_t i = 0; i < std::min(e.size(), a.size()); ++i) {
-    INFO("line " << i + 1);
-    REQUIRE(a[i] == e[i]);
-  }
-  REQUIRE(a.size() == e.size());
-}
 
 }  // namespace
 
@@ -156,5 +134,5 @@ TEST_CASE("golden: processes and network on a FakeProc scenario", "[golden]") {
   std::string out;
   for (const auto& l : lines) out += l + "\n";
   for (const auto& a : sink.anomalies) out += "anomaly " + a.kind + " " + a.path + " line " + std::to_string(a.line) + "\n";
-  check_golden("fakeproc_scenario", out);
+  testing::check_golden("fakeproc_scenario", out);
 }
