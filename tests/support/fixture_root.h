@@ -158,17 +158,23 @@ class FixtureRoot {
   std::string root_;
 };
 
-// Runs one file-based collector over `root` as `hozen collect --root` would (no live kernel).
+// Runs one file-based collector over `fs` as `hozen collect --root` would (no live kernel).
+// Wrap the fs in a platform::FaultFileSystem to inject errors or to check declared inputs.
+inline CaptureSink run_on_fs(collectors::Collector& c, const platform::FileSystem& fs,
+                             collectors::Limits limits = {}, collectors::Config config = {}) {
+  std::atomic<bool> stop{false};
+  collectors::PlatformFacts facts;
+  collectors::Context ctx(fs, nullptr, facts, limits, config, stop, 0);
+  CaptureSink sink;
+  sink.outcome = c.collect(ctx, sink);
+  return sink;
+}
+
 inline CaptureSink run_on_root(collectors::Collector& c, const std::string& root,
                                collectors::Limits limits = {}, collectors::Config config = {}) {
   auto fs = platform::RootedFileSystem::open(root);
   if (!fs) throw std::runtime_error("cannot open fixture root " + root);
-  std::atomic<bool> stop{false};
-  collectors::PlatformFacts facts;
-  collectors::Context ctx(**fs, nullptr, facts, limits, config, stop, 0);
-  CaptureSink sink;
-  sink.outcome = c.collect(ctx, sink);
-  return sink;
+  return run_on_fs(c, **fs, limits, config);
 }
 
 }  // namespace hozen::testing
