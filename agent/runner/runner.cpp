@@ -212,11 +212,12 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
         c->set_count(n);
       }
       result.anomalies += sink.anomalies_;
-      v1::Record rec;
-      rec.set_utc_ns(platform::realtime_ns());
-      *rec.mutable_collector_run() = run;
-      writer.append(rec);
     }
+    // Skipped and never-started runs are recorded too: the stream alone says what was not collected.
+    v1::Record rec;
+    rec.set_utc_ns(platform::realtime_ns());
+    *rec.mutable_collector_run() = run;
+    writer.append(rec);
     if (s.on_run_end) s.on_run_end(run);
     result.runs.push_back(std::move(run));
   }
