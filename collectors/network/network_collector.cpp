@@ -1,8 +1,10 @@
 #include "collectors/network/network_collector.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,6 +15,7 @@
 #include "collectors/framework/parallel.h"
 #include "platform/host.h"
 #include "platform/netlink/neighbours.h"
+#include "platform/netlink/netns.h"
 #include "platform/netlink/sock_diag.h"
 #include "platform/paths.h"
 #include "platform/procfs/net.h"
@@ -20,6 +23,7 @@
 #include "platform/procfs/process_dir.h"
 #include "platform/procfs/stat.h"
 #include "platform/sha256.h"
+#include "platform/unique_fd.h"
 
 namespace hozen::collectors::network {
 namespace {
@@ -60,6 +64,34 @@ constexpr Table kInetTables[] = {
     {"net/udp6", "udp", AF_INET6}, {"net/raw", "raw", AF_INET},  {"net/raw6", "raw", AF_INET6},
 };
 
+// The kernel's netlink answers for one network namespace, gathered in one go (inside the
+// namespace for any but hozen's own).
+struct NetlinkView {
+  std::optional<platform::Result<std::vector<platform::netlink::UnixSocket>>> unix_sockets;
+  std::optional<platform::Result<std::vector<platform::netlink::Neighbour>>> neighbours;
+  // sock_diag inodes by protocol name ("tcp", "udp"), both families; errors joined.
+  std::map<std::string, std::set<std::uint64_t>> inet;
+  std::string inet_error;
+};
+
+NetlinkView dump_netlink() {
+  NetlinkView v;
+  v.unix_sockets = platform::netlink::unix_sockets();
+  v.neighbours = platform::netlink::dump_neighbours();
+  for (auto [name, proto] : {std::pair{"tcp", IPPROTO_TCP}, std::pair{"udp", IPPROTO_UDP}}) {
+    auto& set = v.inet[name];
+    for (int family : {AF_INET, AF_INET6}) {
+      auto inodes = platform::netlink::inet_socket_inodes(family, proto);
+      if (!inodes) {
+        v.inet_error += inodes.error().message() + "; ";
+        continue;
+      }
+      set.insert(inodes->begin(), inodes->end());
+    }
+  }
+  return v;
+}
+
 class NetworkReader {
  public:
   NetworkReader(const Context& ctx, Sink& sink, const ProcRoot& root)
@@ -83,7 +115,10 @@ class NetworkReader {
     sink_.item(v1::ITEM_OK);
     return sink_.emit(std::move(r));
   }
-  void compare_with_sock_diag(std::uint64_t netns, const std::set<std::uint64_t>& tcp,
+  // Reads the namespace's netlink view, entering it if it is not hozen's own.
+  std::optional<NetlinkView> netlink_view(std::uint64_t netns, const platform::procfs::ProcessDir& reader,
+                                          v1::NetworkNamespace* n);
+  void compare_with_sock_diag(std::uint64_t netns, const NetlinkView& view, const std::set<std::uint64_t>& tcp,
                               const std::set<std::uint64_t>& udp);
 
   const Context& ctx_;
@@ -160,6 +195,7 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
   }
   n->set_reader_pid(dir->pid());
   n->set_reader_start_ticks(reader_start);
+  const std::optional<NetlinkView> view = netlink_view(netns, *dir, n);
   const std::string base = std::string(platform::paths::kProcTree) + std::to_string(dir->pid()) + "/";
   std::uint32_t count = 0;
   std::set<std::uint64_t> tcp_inodes, udp_inodes;
@@ -215,11 +251,11 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
       if (!emit_socket(std::move(s))) return false;
     }
   }
-  // Unix sockets: in hozen's own namespace from UNIX_DIAG (names with their real length), else
-  // from /proc/<pid>/net/unix, whose unescaped paths can be forged with a newline.
+  // Unix sockets: from UNIX_DIAG where the netlink view was read (names with their real length),
+  // else from /proc/<pid>/net/unix, whose unescaped paths can be forged with a newline.
   bool unix_from_diag = false;
-  if (netns == self_netns_ && ctx_.facts().proc_root == platform::paths::kProcRoot) {
-    if (auto us = platform::netlink::unix_sockets()) {
+  if (view && view->unix_sockets) {
+    if (const auto& us = *view->unix_sockets) {
       unix_from_diag = true;
       for (const auto& e : *us) {
         if (ctx_.should_stop()) return false;
@@ -234,7 +270,7 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
         if (!emit_socket(std::move(s))) return false;
       }
     } else {
-      sink_.item_error("unix_diag", us.error());
+      sink_.item_error("unix_diag netns " + std::to_string(netns), us.error());
     }
   }
   if (auto text = unix_from_diag ? std::nullopt : read_table("net/unix")) {
@@ -347,9 +383,9 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
       if (!sink_.emit(std::move(r))) return false;
     }
   }
-  // IPv6 neighbours (NDP) are not in procfs: dump them over rtnetlink in hozen's own namespace.
-  if (netns == self_netns_ && ctx_.facts().proc_root == platform::paths::kProcRoot) {
-    if (auto neigh = platform::netlink::dump_neighbours()) {
+  // IPv6 neighbours (NDP) are not in procfs: from the rtnetlink dump of the netlink view.
+  if (view && view->neighbours) {
+    if (const auto& neigh = *view->neighbours) {
       for (const auto& e : *neigh) {
         v1::Record r;
         auto* nb = r.mutable_neighbour();
@@ -371,7 +407,7 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
         if (!sink_.emit(std::move(r))) return false;
       }
     } else {
-      sink_.item_error("rtnetlink neighbours", neigh.error());
+      sink_.item_error("rtnetlink neighbours netns " + std::to_string(netns), neigh.error());
     }
   }
   n->set_sockets(count);
@@ -384,31 +420,44 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
                      platform::Error::make(platform::ErrorKind::kNotFound, "read", "",
                                            "the reader exited or changed namespace while its tables were read"));
   }
-  if (netns == self_netns_ && ctx_.facts().proc_root == platform::paths::kProcRoot &&
-      !n->tables_truncated()) {
-    compare_with_sock_diag(netns, tcp_inodes, udp_inodes);
-  }
+  if (view && !n->tables_truncated()) compare_with_sock_diag(netns, *view, tcp_inodes, udp_inodes);
   return sink_.emit(std::move(nsrec));
 }
 
-void NetworkReader::compare_with_sock_diag(std::uint64_t netns, const std::set<std::uint64_t>& tcp,
+std::optional<NetlinkView> NetworkReader::netlink_view(std::uint64_t netns,
+                                                       const platform::procfs::ProcessDir& reader,
+                                                       v1::NetworkNamespace* n) {
+  // Only against the live kernel: a FakeProc fixture has no namespaces to enter.
+  if (ctx_.facts().proc_root != platform::paths::kProcRoot) return std::nullopt;
+  if (netns == self_netns_) {
+    n->set_netlink_read(true);
+    return dump_netlink();
+  }
+  platform::UniqueFd ns_fd(::openat(reader.fd(), "ns/net", O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!ns_fd.valid() || ::fstat(ns_fd.get(), &st) != 0 || st.st_ino != netns) {
+    n->set_netlink_error("the reader's ns/net could not be opened, or is another namespace now");
+    return std::nullopt;
+  }
+  std::optional<NetlinkView> view;
+  if (auto entered = platform::netlink::in_network_namespace(ns_fd.get(), [&] { view = dump_netlink(); }); !entered) {
+    n->set_netlink_error(entered.error().message());
+    return std::nullopt;
+  }
+  n->set_netlink_read(true);
+  return view;
+}
+
+void NetworkReader::compare_with_sock_diag(std::uint64_t netns, const NetlinkView& view,
+                                           const std::set<std::uint64_t>& tcp,
                                            const std::set<std::uint64_t>& udp) {
-  for (auto [name, proto, proc_set] : {std::tuple{"tcp", IPPROTO_TCP, &tcp}, std::tuple{"udp", IPPROTO_UDP, &udp}}) {
+  for (auto [name, proc_set] : {std::pair{"tcp", &tcp}, std::pair{"udp", &udp}}) {
     v1::Record r;
     auto* c = r.mutable_socket_view_comparison();
     c->set_netns(netns);
     c->set_protocol(name);
-    std::set<std::uint64_t> diag;
-    std::string err;
-    for (int family : {AF_INET, AF_INET6}) {
-      auto inodes = platform::netlink::inet_socket_inodes(family, proto);
-      if (!inodes) {
-        err += inodes.error().message() + "; ";
-        continue;
-      }
-      diag.insert(inodes->begin(), inodes->end());
-    }
-    c->set_diag_error(err);
+    const std::set<std::uint64_t>& diag = view.inet.at(name);
+    c->set_diag_error(view.inet_error);
     c->set_proc_count(proc_set->size());
     c->set_diag_count(diag.size());
     // Sockets opened or closed between the two reads show up here too; hozen's own netlink

@@ -2,11 +2,16 @@
 // and a UDP socket of this test process are found with their owner).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
+#include <cstddef>
 #include <cstring>
 
 #include "collectors/network/network_collector.h"
@@ -204,4 +209,71 @@ TEST_CASE("[live] network: this process's listener and UDP socket, owners, sock_
   for (const auto& e : sink.errors) neighbour_error |= e.item == "rtnetlink neighbours";
   CHECK_FALSE(neighbour_error);
   CHECK(platform::netlink::dump_neighbours().has_value());
+}
+
+TEST_CASE("[live] network: another namespace is read through netlink inside it", "[network][live][netns]") {
+  // A child in a new network namespace holds a TCP listener and an abstract unix socket whose
+  // name contains a newline; it reports ready through a pipe and waits to be killed.
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  const std::string abstract = std::string("\0hozen-netns\nforged", 19);
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::unshare(CLONE_NEWNET) != 0) ::_exit(2);
+    int l = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(4444);
+    if (::bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(l, 1) != 0) ::_exit(3);
+    int us = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un sun{};
+    sun.sun_family = AF_UNIX;
+    std::memcpy(sun.sun_path, abstract.data(), abstract.size());
+    socklen_t slen = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + abstract.size());
+    if (::bind(us, reinterpret_cast<sockaddr*>(&sun), slen) != 0 || ::listen(us, 1) != 0) ::_exit(4);
+    char c = 'r';
+    if (::write(ready[1], &c, 1) != 1) ::_exit(5);
+    ::pause();
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  char c = 0;
+  bool child_ready = ::read(ready[0], &c, 1) == 1;
+  ::close(ready[0]);
+  testing::CaptureSink sink;
+  if (child_ready) {
+    auto host = platform::RootedFileSystem::open("/");
+    sink = run_network("/proc", **host, ::getpid());
+  }
+  struct stat ns {};
+  bool have_ns = ::stat(("/proc/" + std::to_string(child) + "/ns/net").c_str(), &ns) == 0;
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  REQUIRE(child_ready);
+  REQUIRE(have_ns);
+
+  bool ns_read = false, listener = false, unix_exact = false, compared = false;
+  for (const auto& r : sink.records) {
+    if (r.has_network_namespace() && r.network_namespace().inode() == ns.st_ino) {
+      ns_read = r.network_namespace().netlink_read() && !r.network_namespace().collector_namespace();
+      INFO(r.network_namespace().netlink_error());
+    }
+    if (!r.has_socket() && !r.has_socket_view_comparison()) continue;
+    if (r.has_socket_view_comparison() && r.socket_view_comparison().netns() == ns.st_ino &&
+        r.socket_view_comparison().protocol() == "tcp") {
+      compared = r.socket_view_comparison().diag_count() == 1 && r.socket_view_comparison().proc_count() == 1 &&
+                 r.socket_view_comparison().only_in_proc().empty() && r.socket_view_comparison().only_in_diag().empty();
+    }
+    if (!r.has_socket() || r.socket().netns() != ns.st_ino) continue;
+    const auto& s = r.socket();
+    bool owned = s.owners_size() == 1 && s.owners(0).pid() == child;
+    if (s.protocol() == "tcp" && s.local_port() == 4444) listener = owned && s.classification() == v1::LISTENING;
+    // UNIX_DIAG gives the name with its length: '@' + every byte, the newline included.
+    if (s.protocol() == "unix" && s.unix_path() == "@" + abstract.substr(1)) unix_exact = owned;
+  }
+  CHECK(ns_read);
+  CHECK(listener);
+  CHECK(unix_exact);
+  CHECK(compared);
 }
