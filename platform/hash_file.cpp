@@ -2,7 +2,13 @@
 
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "platform/sha256.h"
@@ -44,6 +50,52 @@ Result<FileHash> hash_fd(int fd, std::uint64_t cap) {
   }
   out.sha256 = as_bytes(h.finish());
   return out;
+}
+
+namespace {
+
+// Shared by the caller and the worker: whoever finishes last frees it.
+struct HashJob {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::optional<Result<FileHash>> result;
+  int fd = -1;  // the worker's own dup, closed by the worker
+};
+
+}  // namespace
+
+Result<FileHash> BoundedHasher::hash(int fd, std::uint64_t cap, const std::function<bool()>& should_stop) {
+  if (gave_up()) {
+    return Unexpected(Error::make(ErrorKind::kTimeout, "read", "",
+                                  "not attempted: earlier reads on this run hung"));
+  }
+  auto job = std::make_shared<HashJob>();
+  job->fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (job->fd < 0) return Unexpected(Error::from_errno(errno, "fcntl(F_DUPFD_CLOEXEC)"));
+  std::thread([job, cap, fn = fn_] {
+    auto r = fn(job->fd, cap);
+    ::close(job->fd);
+    std::lock_guard lock(job->mu);
+    job->result.emplace(std::move(r));
+    job->done = true;
+    job->cv.notify_all();
+  }).detach();
+  const auto deadline = std::chrono::steady_clock::now() + per_item_;
+  bool stopping = false;
+  std::unique_lock lock(job->mu);
+  while (!job->done) {
+    auto now = std::chrono::steady_clock::now();
+    stopping = should_stop && should_stop();
+    if (now >= deadline || stopping) break;
+    // Wake up every 100 ms to notice `stop` (signals, the run's deadline).
+    job->cv.wait_until(lock, std::min(deadline, now + std::chrono::milliseconds(100)));
+  }
+  if (job->done) return std::move(*job->result);
+  abandoned_.fetch_add(1);
+  return Unexpected(Error::make(ErrorKind::kTimeout, "read", "",
+                                stopping ? "abandoned: the run is stopping"
+                                                                : "hashing took longer than the per-item limit"));
 }
 
 }  // namespace hozen::platform

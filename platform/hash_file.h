@@ -3,7 +3,10 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,5 +25,28 @@ struct FileHash {
 // Reads `fd` (a regular file) from offset 0 with pread, hashing with SHA-256. Files larger than
 // `cap` are not read. Errors: kNotRegular, kIo (read failed: no digest).
 [[nodiscard]] Result<FileHash> hash_fd(int fd, std::uint64_t cap);
+
+// hash_fd with a per-item time limit. A read stuck on a hung disk sleeps uninterruptibly and
+// cannot be cancelled, so each file is hashed on a worker thread that owns a dup of the fd; the
+// caller waits at most `per_item` (or until should_stop() says so) and then gets kTimeout, abandoning the
+// worker, which finishes (or not) on its own. After `max_abandoned` stuck workers the disk is
+// taken as hung and later calls fail at once with kTimeout, without touching it. Thread-safe.
+class BoundedHasher {
+ public:
+  using HashFn = std::function<Result<FileHash>(int fd, std::uint64_t cap)>;
+  BoundedHasher(std::chrono::milliseconds per_item, unsigned max_abandoned, HashFn fn = hash_fd)
+      : per_item_(per_item), max_abandoned_(max_abandoned), fn_(std::move(fn)) {}
+
+  [[nodiscard]] Result<FileHash> hash(int fd, std::uint64_t cap,
+                                      const std::function<bool()>& should_stop = {});
+  unsigned abandoned() const { return abandoned_.load(); }
+  bool gave_up() const { return abandoned_.load() >= max_abandoned_; }
+
+ private:
+  std::chrono::milliseconds per_item_;
+  unsigned max_abandoned_;
+  HashFn fn_;
+  std::atomic<unsigned> abandoned_{0};
+};
 
 }  // namespace hozen::platform

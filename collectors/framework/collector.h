@@ -35,6 +35,8 @@ struct Limits {
   std::size_t max_fds_per_process = 1u << 16;
   std::size_t max_libraries = 1024;
   std::uint64_t max_exe_hash_bytes = 512ull << 20;
+  std::uint32_t hash_timeout_ms = 30'000;  // per file hashed: a hung disk costs at most this...
+  std::uint32_t max_hung_reads = 2;        // ...this many times, then hashing on the run stops
 };
 
 // Typed configuration shared by the collectors (validated by the CLI before the run).

@@ -55,8 +55,9 @@ struct ExeHash {
 
 class ProcessReader {
  public:
-  ProcessReader(const Context& ctx, Sink& sink, const std::set<std::uint64_t>& remote_devs)
-      : ctx_(ctx), sink_(sink), remote_devs_(remote_devs) {}
+  ProcessReader(const Context& ctx, Sink& sink, const std::set<std::uint64_t>& remote_devs,
+                platform::BoundedHasher& hasher)
+      : ctx_(ctx), sink_(sink), remote_devs_(remote_devs), hasher_(hasher) {}
 
   // Returns false when the sink asks to stop.
   bool read_one(const ProcRoot& root, std::int32_t pid);
@@ -75,6 +76,7 @@ class ProcessReader {
   Sink& sink_;
   std::map<ExeKey, ExeHash> exe_cache_;
   const std::set<std::uint64_t>& remote_devs_;  // makedev() of FUSE/network mounts
+  platform::BoundedHasher& hasher_;             // per-item time limit (a hung disk), shared
  public:
   dev_t root_dev_ = 0;  // st_dev of the procfs root
 };
@@ -119,7 +121,7 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
     p.set_exe_hash_status(v1::ITEM_NOT_ATTEMPTED);  // --no-exe-hash
     return;
   }
-  auto h = platform::hash_fd(fd->get(), ctx_.limits().max_exe_hash_bytes);
+  auto h = hasher_.hash(fd->get(), ctx_.limits().max_exe_hash_bytes, [this] { return ctx_.should_stop(); });
   if (!h) {
     result.status = status_for(h.error());
     field_error(p, "exe_sha256", h.error());
@@ -490,8 +492,10 @@ Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
   const std::set<std::uint64_t> remote = remote_devices(*root);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stopped{false};
+  platform::BoundedHasher hasher(std::chrono::milliseconds(ctx.limits().hash_timeout_ms),
+                                 ctx.limits().max_hung_reads);
   run_threads(reader_threads(), [&](unsigned) {
-    ProcessReader reader(ctx, locked, remote);  // per-thread exe cache: a binary is hashed at most once per thread
+    ProcessReader reader(ctx, locked, remote, hasher);  // per-thread exe cache: a binary is hashed at most once per thread
     reader.root_dev_ = root->root_stat().st_dev;
     for (;;) {
       std::size_t i = next.fetch_add(1);
