@@ -3,6 +3,8 @@
 #include "collectors/kernel_modules/kernel_modules_collector.h"
 #include "collectors/network/network_collector.h"
 #include "collectors/processes/processes_collector.h"
+#include "collectors/scheduled_tasks/scheduled_tasks_collector.h"
+#include "collectors/services/services_collector.h"
 #include "collectors/sessions/sessions_collector.h"
 #include "collectors/system/system_collector.h"
 #ifdef HOZEN_TEST_COLLECTORS
@@ -21,6 +23,8 @@ std::vector<std::unique_ptr<Collector>> make_registry() {
   out.push_back(std::make_unique<kernel_modules::KernelModulesCollector>());
   out.push_back(std::make_unique<system::SystemCollector>());
   out.push_back(std::make_unique<network::NetworkConfigCollector>());
+  out.push_back(std::make_unique<services::ServicesCollector>());
+  out.push_back(std::make_unique<scheduled_tasks::ScheduledTasksCollector>());
   // Next (issue order): users, logins, services, scheduled_tasks, persistence, packages, file sweep.
 #ifdef HOZEN_TEST_COLLECTORS
   out.push_back(std::make_unique<testing::SlowCollector>());

@@ -37,4 +37,49 @@ inline constexpr std::string_view kDmiProductUuid = "/sys/class/dmi/id/product_u
 inline constexpr std::string_view kDmiProductSerial = "/sys/class/dmi/id/product_serial";
 inline constexpr std::string_view kDmiProductName = "/sys/class/dmi/id/product_name";
 
+// systemd unit search paths (systemd.unit(5) "Unit File Load Path"), highest priority first.
+inline constexpr std::string_view kSystemdTransient = "/run/systemd/transient";
+inline constexpr std::string_view kSystemdGeneratorEarly = "/run/systemd/generator.early";
+inline constexpr std::string_view kSystemdEtcSystem = "/etc/systemd/system";
+inline constexpr std::string_view kSystemdRunSystem = "/run/systemd/system";
+inline constexpr std::string_view kSystemdGenerator = "/run/systemd/generator";
+inline constexpr std::string_view kSystemdLocalLibSystem = "/usr/local/lib/systemd/system";
+inline constexpr std::string_view kSystemdLibSystem = "/lib/systemd/system";
+inline constexpr std::string_view kSystemdUsrLibSystem = "/usr/lib/systemd/system";
+inline constexpr std::string_view kSystemdGeneratorLate = "/run/systemd/generator.late";
+inline constexpr std::string_view kSystemdEtcUser = "/etc/systemd/user";
+inline constexpr std::string_view kSystemdRunUser = "/run/systemd/user";
+inline constexpr std::string_view kSystemdLocalLibUser = "/usr/local/lib/systemd/user";
+inline constexpr std::string_view kSystemdLibUser = "/lib/systemd/user";
+inline constexpr std::string_view kSystemdUsrLibUser = "/usr/lib/systemd/user";
+// Relative to a home directory from /etc/passwd.
+inline constexpr std::string_view kHomeUserUnits = ".config/systemd/user";
+inline constexpr std::string_view kHomeUserUnitsData = ".local/share/systemd/user";
+inline constexpr std::string_view kPasswd = "/etc/passwd";
+// Declared as inputs for the usual homes; homes elsewhere (from /etc/passwd) are read too.
+inline constexpr std::string_view kHomeTree = "/home/";
+inline constexpr std::string_view kRootHomeTree = "/root/";
+inline constexpr std::string_view kDevNull = "/dev/null";
+
+// SysV init, OpenRC, rc.local.
+inline constexpr std::string_view kInitD = "/etc/init.d";
+inline constexpr std::string_view kRcDirs[] = {"/etc/rc0.d", "/etc/rc1.d", "/etc/rc2.d", "/etc/rc3.d",
+                                               "/etc/rc4.d", "/etc/rc5.d", "/etc/rc6.d", "/etc/rcS.d"};
+inline constexpr std::string_view kOpenRcRunlevels = "/etc/runlevels";
+inline constexpr std::string_view kRcLocal = "/etc/rc.local";
+inline constexpr std::string_view kRcDRcLocal = "/etc/rc.d/rc.local";
+
+// cron, anacron, at (crontab(5), anacrontab(5), atd(8)).
+inline constexpr std::string_view kCrontab = "/etc/crontab";
+inline constexpr std::string_view kCronD = "/etc/cron.d";
+inline constexpr std::string_view kCronSpoolDebian = "/var/spool/cron/crontabs";
+inline constexpr std::string_view kCronSpool = "/var/spool/cron";
+inline constexpr std::string_view kCronHourly = "/etc/cron.hourly";
+inline constexpr std::string_view kCronDaily = "/etc/cron.daily";
+inline constexpr std::string_view kCronWeekly = "/etc/cron.weekly";
+inline constexpr std::string_view kCronMonthly = "/etc/cron.monthly";
+inline constexpr std::string_view kAnacrontab = "/etc/anacrontab";
+inline constexpr std::string_view kAtJobsDebian = "/var/spool/cron/atjobs";
+inline constexpr std::string_view kAtSpool = "/var/spool/at";
+
 }  // namespace hozen::platform::paths
