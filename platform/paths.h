@@ -57,8 +57,8 @@ inline constexpr std::string_view kHomeUserUnits = ".config/systemd/user";
 inline constexpr std::string_view kHomeUserUnitsData = ".local/share/systemd/user";
 inline constexpr std::string_view kPasswd = "/etc/passwd";
 // Declared as inputs for the usual homes; homes elsewhere (from /etc/passwd) are read too.
-inline constexpr std::string_view kHomeTree = "/home/";
-inline constexpr std::string_view kRootHomeTree = "/root/";
+// Declared input: anything under any account's home directory (see Collector::inputs).
+inline constexpr std::string_view kAnyHome = "~/";
 inline constexpr std::string_view kDevNull = "/dev/null";
 
 // SysV init, OpenRC, rc.local.

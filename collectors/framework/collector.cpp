@@ -21,8 +21,17 @@ v1::ItemStatus status_for(const platform::Error& e) {
   }
 }
 
-bool input_allowed(std::string_view p, const std::vector<std::string_view>& inputs) {
+bool input_allowed(std::string_view p, const std::vector<std::string_view>& inputs,
+                   const std::vector<std::string>& homes) {
   for (std::string_view in : inputs) {
+    if (in.starts_with("~/")) {
+      // Under any account's home: "~/" is the whole home, "~/.ssh/authorized_keys" one file.
+      for (const auto& h : homes) {
+        std::string rooted = (h.ends_with('/') ? h.substr(0, h.size() - 1) : h) + std::string(in.substr(1));
+        if (input_allowed(p, {rooted}, {})) return true;
+      }
+      continue;
+    }
     if (in == p) return true;
     if (in.ends_with("/*")) {
       std::string_view dir = in.substr(0, in.size() - 1);  // keeps the '/'

@@ -107,7 +107,8 @@ class Collector {
   virtual std::string_view id() const = 0;
   virtual std::string_view description() const = 0;
   // Host paths the collector may read: exact paths, or prefixes ending in '/' (a directory tree)
-  // or "/*" (entries of a directory). Tests check every access against these.
+  // or "/*" (entries of a directory); "~/..." is the same under every account's home directory
+  // (from /etc/passwd: homes can be anywhere). Tests check every access against these.
   virtual std::vector<std::string_view> inputs() const = 0;
   // Needs the live kernel (/proc, sockets...); skipped with --root.
   virtual bool live_only() const { return false; }
@@ -119,7 +120,9 @@ class Collector {
 // Maps an error kind to the item status it counts as.
 v1::ItemStatus status_for(const platform::Error& e);
 
-// True iff `host_path` is covered by one of `inputs` (see Collector::inputs).
-bool input_allowed(std::string_view host_path, const std::vector<std::string_view>& inputs);
+// True iff `host_path` is covered by one of `inputs` (see Collector::inputs); `homes` are the
+// home directories of the host's accounts, for inputs starting with "~/".
+bool input_allowed(std::string_view host_path, const std::vector<std::string_view>& inputs,
+                   const std::vector<std::string>& homes = {});
 
 }  // namespace hozen::collectors

@@ -303,8 +303,7 @@ std::vector<std::string_view> unit_inputs() {
   }();
   std::vector<std::string_view> out(kTrees.begin(), kTrees.end());
   out.push_back(paths::kPasswd);
-  out.push_back(paths::kHomeTree);
-  out.push_back(paths::kRootHomeTree);
+  out.push_back(paths::kAnyHome);
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include "collectors/framework/collector.h"
 #include "platform/fs.h"
 #include "platform/parse_util.h"
+#include "platform/parsers/passwd.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/temp_dir.h"
 
@@ -175,6 +176,15 @@ inline CaptureSink run_on_root(collectors::Collector& c, const std::string& root
   auto fs = platform::RootedFileSystem::open(root);
   if (!fs) throw std::runtime_error("cannot open fixture root " + root);
   return run_on_fs(c, **fs, limits, config);
+}
+
+// Home directories of the accounts in `root`/etc/passwd, for input_allowed's "~/" inputs.
+inline std::vector<std::string> fixture_homes(const std::string& root) {
+  std::vector<std::string> homes;
+  for (const auto& e : platform::parsers::parse_passwd(read_all(root + "/etc/passwd")).entries) {
+    if (!e.home.empty()) homes.push_back(e.home);
+  }
+  return homes;
 }
 
 }  // namespace hozen::testing

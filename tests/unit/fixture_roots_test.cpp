@@ -24,6 +24,7 @@ TEST_CASE("file-based collectors over every fixture root: inputs, preserved sour
     testing::FixtureRoot root(scenario);
     auto rooted = platform::RootedFileSystem::open(root.root());
     REQUIRE(rooted);
+    const auto homes = testing::fixture_homes(root.root());
     for (const auto& c : registry) {
       if (c->live_only() || !c->default_enabled()) continue;
       INFO("scenario " << scenario << ", collector " << c->id());
@@ -34,7 +35,7 @@ TEST_CASE("file-based collectors over every fixture root: inputs, preserved sour
       auto inputs = c->inputs();
       for (const auto& p : fs.accessed()) {
         INFO("accessed " << p);
-        CHECK(collectors::input_allowed(p, inputs));
+        CHECK(collectors::input_allowed(p, inputs, homes));
       }
       for (const auto& r : sink.records) CHECK(r.body_case() != v1::Record::BODY_NOT_SET);
     }

@@ -242,7 +242,7 @@ TEST_CASE("scheduled_tasks: fixture root", "[scheduled_tasks]") {
   }
 }
 
-TEST_CASE("scheduled_tasks: every path it touches is a declared input (or under a passwd home)", "[scheduled_tasks]") {
+TEST_CASE("scheduled_tasks: every path it touches is a declared input (~/ inputs under passwd homes)", "[scheduled_tasks]") {
   testing::FixtureRoot fx("tasks_basic");
   auto real = platform::RootedFileSystem::open(fx.root());
   REQUIRE(real);
@@ -250,14 +250,12 @@ TEST_CASE("scheduled_tasks: every path it touches is a declared input (or under 
   collectors::scheduled_tasks::ScheduledTasksCollector c;
   testing::run_on_fs(c, fs);
   auto inputs = c.inputs();
-  auto passwd = platform::parsers::parse_passwd(testing::read_all(fx.root() + "/etc/passwd"));
+  auto homes = testing::fixture_homes(fx.root());
   auto accessed = fs.accessed();
   CHECK(accessed.size() > 20);
   for (const auto& p : accessed) {
-    bool home = false;
-    for (const auto& e : passwd.entries) home = home || p.starts_with(e.home + "/.config/systemd/user") || p.starts_with(e.home + "/.local/share/systemd/user");
     INFO(p);
-    CHECK((collectors::input_allowed(p, inputs) || home));
+    CHECK(collectors::input_allowed(p, inputs, homes));
   }
 }
 
