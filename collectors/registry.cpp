@@ -7,6 +7,7 @@
 #include "collectors/services/services_collector.h"
 #include "collectors/sessions/sessions_collector.h"
 #include "collectors/system/system_collector.h"
+#include "collectors/users/users_collector.h"
 #ifdef HOZEN_TEST_COLLECTORS
 #include "collectors/testing/slow_collector.h"
 #endif
@@ -23,9 +24,10 @@ std::vector<std::unique_ptr<Collector>> make_registry() {
   out.push_back(std::make_unique<kernel_modules::KernelModulesCollector>());
   out.push_back(std::make_unique<system::SystemCollector>());
   out.push_back(std::make_unique<network::NetworkConfigCollector>());
+  out.push_back(std::make_unique<users::UsersCollector>());
   out.push_back(std::make_unique<services::ServicesCollector>());
   out.push_back(std::make_unique<scheduled_tasks::ScheduledTasksCollector>());
-  // Next (issue order): users, logins, services, scheduled_tasks, persistence, packages, file sweep.
+  // Next (issue order): the file sweep.
 #ifdef HOZEN_TEST_COLLECTORS
   out.push_back(std::make_unique<testing::SlowCollector>());
 #endif

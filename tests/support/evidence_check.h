@@ -42,7 +42,8 @@ inline std::size_t check_sources_preserved(const std::vector<v1::Record>& record
   for (const auto& r : records) {
     if (!r.has_preserved_file()) continue;
     const auto& f = r.preserved_file();
-    if (!f.sha256().empty()) {
+    // A redacted blob (/etc/shadow) keeps the digest of the real file, which its raw cannot match.
+    if (!f.sha256().empty() && !f.redacted()) {
       INFO("preserved " << f.path());
       REQUIRE(f.sha256() == platform::as_bytes(platform::Sha256::of(f.raw())));
       REQUIRE_FALSE(f.truncated());
