@@ -1,6 +1,7 @@
 #include "collectors/registry.h"
 
 #include "collectors/kernel_modules/kernel_modules_collector.h"
+#include "collectors/logins/logins_collector.h"
 #include "collectors/network/network_collector.h"
 #include "collectors/processes/processes_collector.h"
 #include "collectors/sessions/sessions_collector.h"
@@ -21,6 +22,7 @@ std::vector<std::unique_ptr<Collector>> make_registry() {
   out.push_back(std::make_unique<kernel_modules::KernelModulesCollector>());
   out.push_back(std::make_unique<system::SystemCollector>());
   out.push_back(std::make_unique<network::NetworkConfigCollector>());
+  out.push_back(std::make_unique<logins::LoginsCollector>());
   // Next (issue order): users, logins, services, scheduled_tasks, persistence, packages, file sweep.
 #ifdef HOZEN_TEST_COLLECTORS
   out.push_back(std::make_unique<testing::SlowCollector>());
