@@ -1,6 +1,7 @@
 #include "collectors/registry.h"
 
 #include "collectors/kernel_modules/kernel_modules_collector.h"
+#include "collectors/logins/logins_collector.h"
 #include "collectors/network/network_collector.h"
 #include "collectors/processes/processes_collector.h"
 #include "collectors/scheduled_tasks/scheduled_tasks_collector.h"
@@ -25,6 +26,7 @@ std::vector<std::unique_ptr<Collector>> make_registry() {
   out.push_back(std::make_unique<system::SystemCollector>());
   out.push_back(std::make_unique<network::NetworkConfigCollector>());
   out.push_back(std::make_unique<users::UsersCollector>());
+  out.push_back(std::make_unique<logins::LoginsCollector>());
   out.push_back(std::make_unique<services::ServicesCollector>());
   out.push_back(std::make_unique<scheduled_tasks::ScheduledTasksCollector>());
   // Next (issue order): the file sweep.

@@ -30,6 +30,11 @@ class FaultFileSystem final : public FileSystem {
     if (auto e = check(p, "openat2")) return platform::Unexpected(*e);
     return inner_.read_file(p, cap);
   }
+  Result<SparseContent> read_data_extents(std::string_view p, std::size_t cap,
+                                          std::size_t max_extents) const override {
+    if (auto e = check(p, "openat2")) return platform::Unexpected(*e);
+    return inner_.read_data_extents(p, cap, max_extents);
+  }
   Result<std::string> read_link(std::string_view p) const override {
     if (auto e = check(p, "readlinkat")) return platform::Unexpected(*e);
     return inner_.read_link(p);

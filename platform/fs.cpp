@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -132,6 +133,84 @@ Result<FileContent> RootedFileSystem::read_file(std::string_view host_path,
     return platform::Unexpected(e);
   }
   content.bytes = std::move(*bytes);
+  return content;
+}
+
+namespace {
+
+// pread of exactly `len` bytes at `off` (fewer only at end of file), EINTR-safe.
+Result<std::string> pread_all(int fd, std::uint64_t off, std::size_t len) {
+  std::string out(len, '\0');
+  std::size_t got = 0;
+  while (got < len) {
+    ssize_t n = ::pread(fd, out.data() + got, len - got, static_cast<off_t>(off + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return platform::Unexpected(Error::from_errno(errno, "pread"));
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
+  return out;
+}
+
+}  // namespace
+
+Result<SparseContent> RootedFileSystem::read_data_extents(std::string_view host_path,
+                                                          std::size_t cap,
+                                                          std::size_t max_extents) const {
+  SparseContent content;
+  auto fd = open_at_root(host_path, 0, true, &content.atime_may_have_changed);
+  if (!fd) return platform::Unexpected(fd.error());
+  if (::fstat(fd->get(), &content.st) != 0) {
+    return platform::Unexpected(Error::from_errno(errno, "fstat", host_path));
+  }
+  if (!S_ISREG(content.st.st_mode)) {
+    return platform::Unexpected(
+        Error::make(ErrorKind::kNotRegular, "read", host_path, "not a regular file"));
+  }
+  const auto size = static_cast<std::uint64_t>(content.st.st_size);
+  std::uint64_t pos = 0;
+  while (pos < size) {
+    off_t data = ::lseek(fd->get(), static_cast<off_t>(pos), SEEK_DATA);
+    off_t hole = -1;
+    if (data < 0) {
+      if (errno == ENXIO) break;  // no data after pos: the rest is a hole
+      if (errno != EINVAL && errno != EOPNOTSUPP) {
+        return platform::Unexpected(Error::from_errno(errno, "lseek", host_path));
+      }
+      // lseek(2): filesystems without SEEK_DATA may refuse it; read the rest as one extent.
+      content.seek_data_unsupported = true;
+      data = static_cast<off_t>(pos);
+      hole = static_cast<off_t>(size);
+    } else {
+      hole = ::lseek(fd->get(), data, SEEK_HOLE);
+      if (hole < 0) return platform::Unexpected(Error::from_errno(errno, "lseek", host_path));
+    }
+    // The file may have grown or shrunk since fstat: stay within what fstat said.
+    std::uint64_t begin = static_cast<std::uint64_t>(data);
+    std::uint64_t end = std::min<std::uint64_t>(static_cast<std::uint64_t>(hole), size);
+    if (begin >= end) break;
+    if (content.extents.size() >= max_extents || content.bytes_read >= cap) {
+      content.truncated = true;
+      break;
+    }
+    std::uint64_t want = std::min<std::uint64_t>(end - begin, cap - content.bytes_read);
+    auto bytes = pread_all(fd->get(), begin, static_cast<std::size_t>(want));
+    if (!bytes) {
+      Error e = bytes.error();
+      e.path = host_path;
+      return platform::Unexpected(e);
+    }
+    content.bytes_read += bytes->size();
+    bool short_read = bytes->size() < want;
+    content.extents.push_back(DataExtentBytes{begin, std::move(*bytes)});
+    if (short_read) break;  // end of file came early (the file shrank)
+    if (want < end - begin) {
+      content.truncated = true;
+      break;
+    }
+    pos = end;
+  }
   return content;
 }
 

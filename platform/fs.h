@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +24,22 @@ struct FileContent {
   bool truncated = false;   // the file had more bytes than the cap
   bool atime_may_have_changed = false;  // O_NOATIME was refused (EPERM) and we read without it
   struct stat st {};        // fstat of the opened fd, before reading
+};
+
+// One data extent of a sparse file (SEEK_DATA/SEEK_HOLE), with the bytes read from it.
+struct DataExtentBytes {
+  std::uint64_t offset = 0;
+  std::string bytes;  // at most the extent's length; less when the byte budget ran out
+};
+
+// The data extents of a file, holes skipped.
+struct SparseContent {
+  std::vector<DataExtentBytes> extents;  // in file order, non-overlapping
+  std::uint64_t bytes_read = 0;          // total bytes read (sum of the extents' sizes)
+  bool truncated = false;                // data beyond the byte budget (or extent cap) was not read
+  bool seek_data_unsupported = false;    // the fs has no SEEK_DATA: the file was read as one extent
+  bool atime_may_have_changed = false;   // O_NOATIME was refused
+  struct stat st {};                     // fstat of the opened fd, before reading
 };
 
 struct DirEntry {
@@ -42,6 +59,16 @@ class FileSystem {
   // Thread-safe.
   [[nodiscard]] virtual Result<FileContent> read_file(std::string_view host_path,
                                                       std::size_t cap) const = 0;
+
+  // Reads only the data extents of a regular file (lseek SEEK_DATA/SEEK_HOLE on the opened fd),
+  // never its holes: for sparse files such as /var/log/lastlog (up to ~1 TB apparent size).
+  // At most `cap` bytes in all and `max_extents` extents are read; beyond that `truncated` is set.
+  // A filesystem without SEEK_DATA support (EINVAL) makes lseek see the whole file as one extent
+  // (flagged seek_data_unsupported; still capped). Same opening rules and errors as read_file.
+  // Thread-safe.
+  [[nodiscard]] virtual Result<SparseContent> read_data_extents(std::string_view host_path,
+                                                                std::size_t cap,
+                                                                std::size_t max_extents) const = 0;
 
   // Target bytes of a symlink (not followed). Errors: kNotFound, kDenied, kInvalidArgument (not a
   // link), kIo.
@@ -66,6 +93,8 @@ class RootedFileSystem final : public FileSystem {
   [[nodiscard]] static Result<std::unique_ptr<RootedFileSystem>> open(const std::string& root_dir);
 
   Result<FileContent> read_file(std::string_view host_path, std::size_t cap) const override;
+  Result<SparseContent> read_data_extents(std::string_view host_path, std::size_t cap,
+                                          std::size_t max_extents) const override;
   Result<std::string> read_link(std::string_view host_path) const override;
   Result<struct stat> lstat(std::string_view host_path) const override;
   Result<std::vector<DirEntry>> list_dir(std::string_view host_path,

@@ -26,6 +26,17 @@ inline constexpr std::string_view kUtmpLegacy = "/var/run/utmp";
 inline constexpr std::string_view kProcModules = "/proc/modules";
 inline constexpr std::string_view kSysModule = "/sys/module";
 
+// logins: login history and authentication logs.
+inline constexpr std::string_view kVarLog = "/var/log";
+inline constexpr std::string_view kVarLogEntries = "/var/log/*";  // declared input: its entries
+inline constexpr std::string_view kWtmp = "/var/log/wtmp";
+inline constexpr std::string_view kWtmpRotated = "/var/log/wtmp.1";
+inline constexpr std::string_view kBtmp = "/var/log/btmp";
+inline constexpr std::string_view kBtmpRotated = "/var/log/btmp.1";
+inline constexpr std::string_view kLastlog = "/var/log/lastlog";
+inline constexpr std::string_view kAuthLogName = "auth.log";  // Debian; rotated auth.log.1, .2.gz
+inline constexpr std::string_view kSecureLogName = "secure";  // Red Hat; secure-20261101[.gz]
+
 inline constexpr std::string_view kProcRoot = "/proc";
 inline constexpr std::string_view kProcTree = "/proc/";       // declared input: all of /proc
 inline constexpr std::string_view kSysModuleTree = "/sys/module/";

@@ -108,6 +108,18 @@ inline void apply_manifest(const std::string& root, std::string_view manifest) {
     } else if (verb == "write") {
       need(3);
       write_all(path, manifest_unescape(f[2]));
+    } else if (verb == "pwrite") {
+      // pwrite <path> <offset> <content>: writes content at offset, the rest of the file kept
+      // (records inside a sparse file).
+      need(4);
+      auto off = platform::parse_uint<std::uint64_t>(f[2]);
+      if (!off) throw std::runtime_error("manifest: bad pwrite offset");
+      std::string bytes = manifest_unescape(f[3]);
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+      bool ok = fd >= 0 && ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(*off)) ==
+                               static_cast<ssize_t>(bytes.size());
+      if (fd >= 0) ::close(fd);
+      if (!ok) throw std::runtime_error("pwrite " + path);
     } else if (verb == "mkdir") {
       need(2);
       std::filesystem::create_directories(path);
