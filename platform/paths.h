@@ -73,7 +73,6 @@ inline constexpr std::string_view kSystemdUsrLibUser = "/usr/lib/systemd/user";
 // Relative to a home directory from /etc/passwd.
 inline constexpr std::string_view kHomeUserUnits = ".config/systemd/user";
 inline constexpr std::string_view kHomeUserUnitsData = ".local/share/systemd/user";
-inline constexpr std::string_view kPasswd = "/etc/passwd";
 // Declared as inputs for the usual homes; homes elsewhere (from /etc/passwd) are read too.
 // Declared input: anything under any account's home directory (see Collector::inputs).
 inline constexpr std::string_view kAnyHome = "~/";
