@@ -2,6 +2,8 @@
 
 #include "collectors/kernel_modules/kernel_modules_collector.h"
 #include "collectors/network/network_collector.h"
+#include "collectors/packages/packages_collector.h"
+#include "collectors/persistence/persistence_collector.h"
 #include "collectors/processes/processes_collector.h"
 #include "collectors/sessions/sessions_collector.h"
 #include "collectors/system/system_collector.h"
@@ -22,6 +24,8 @@ std::vector<std::unique_ptr<Collector>> make_registry() {
   out.push_back(std::make_unique<system::SystemCollector>());
   out.push_back(std::make_unique<network::NetworkConfigCollector>());
   // Next (issue order): users, logins, services, scheduled_tasks, persistence, packages, file sweep.
+  out.push_back(std::make_unique<persistence::PersistenceCollector>());
+  out.push_back(std::make_unique<packages::PackagesCollector>());
 #ifdef HOZEN_TEST_COLLECTORS
   out.push_back(std::make_unique<testing::SlowCollector>());
 #endif
