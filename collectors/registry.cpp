@@ -3,6 +3,8 @@
 #include "collectors/kernel_modules/kernel_modules_collector.h"
 #include "collectors/logins/logins_collector.h"
 #include "collectors/network/network_collector.h"
+#include "collectors/packages/packages_collector.h"
+#include "collectors/persistence/persistence_collector.h"
 #include "collectors/processes/processes_collector.h"
 #include "collectors/scheduled_tasks/scheduled_tasks_collector.h"
 #include "collectors/services/services_collector.h"
@@ -29,6 +31,8 @@ std::vector<std::unique_ptr<Collector>> make_registry() {
   out.push_back(std::make_unique<logins::LoginsCollector>());
   out.push_back(std::make_unique<services::ServicesCollector>());
   out.push_back(std::make_unique<scheduled_tasks::ScheduledTasksCollector>());
+  out.push_back(std::make_unique<persistence::PersistenceCollector>());
+  out.push_back(std::make_unique<packages::PackagesCollector>());
   // Next (issue order): the file sweep.
 #ifdef HOZEN_TEST_COLLECTORS
   out.push_back(std::make_unique<testing::SlowCollector>());

@@ -20,6 +20,16 @@ class FaultFileSystem final : public FileSystem {
   // Every later access to exactly `host_path` fails with `err` (e.g. EACCES).
   void fail(const std::string& host_path, int err) { faults_[host_path] = err; }
 
+  // Host paths whose metadata only was read (lstat, never opened, listed or read as a link).
+  std::set<std::string> stat_only() const {
+    std::lock_guard lock(mu_);
+    std::set<std::string> out;
+    for (const auto& p : accessed_) {
+      if (!opened_.count(p)) out.insert(p);
+    }
+    return out;
+  }
+
   // Host paths accessed so far (any operation).
   std::set<std::string> accessed() const {
     std::lock_guard lock(mu_);
@@ -40,7 +50,7 @@ class FaultFileSystem final : public FileSystem {
     return inner_.read_link(p);
   }
   Result<struct stat> lstat(std::string_view p) const override {
-    if (auto e = check(p, "fstatat")) return platform::Unexpected(*e);
+    if (auto e = check(p, "fstatat", false)) return platform::Unexpected(*e);
     return inner_.lstat(p);
   }
   Result<std::vector<DirEntry>> list_dir(std::string_view p, std::size_t max) const override {
@@ -50,9 +60,10 @@ class FaultFileSystem final : public FileSystem {
   std::string root_description() const override { return inner_.root_description(); }
 
  private:
-  std::optional<Error> check(std::string_view p, const char* op) const {
+  std::optional<Error> check(std::string_view p, const char* op, bool opens = true) const {
     std::lock_guard lock(mu_);
     accessed_.emplace(p);
+    if (opens) opened_.emplace(p);
     auto it = faults_.find(std::string(p));
     if (it == faults_.end()) return std::nullopt;
     return Error::from_errno(it->second, op, p);
@@ -62,6 +73,7 @@ class FaultFileSystem final : public FileSystem {
   std::map<std::string, int> faults_;
   mutable std::mutex mu_;
   mutable std::set<std::string> accessed_;
+  mutable std::set<std::string> opened_;  // read, listed, or read as a link
 };
 
 }  // namespace hozen::platform

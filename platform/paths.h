@@ -73,9 +73,11 @@ inline constexpr std::string_view kSystemdUsrLibUser = "/usr/lib/systemd/user";
 // Relative to a home directory from /etc/passwd.
 inline constexpr std::string_view kHomeUserUnits = ".config/systemd/user";
 inline constexpr std::string_view kHomeUserUnitsData = ".local/share/systemd/user";
-// Declared as inputs for the usual homes; homes elsewhere (from /etc/passwd) are read too.
 // Declared input: anything under any account's home directory (see Collector::inputs).
 inline constexpr std::string_view kAnyHome = "~/";
+// Declared input: lstat (existence, owner, mode; never open) of paths that the host's own
+// configuration names (libraries in ld.so.preload, PAM modules by absolute path...).
+inline constexpr std::string_view kStatNamedPaths = "stat:named-by-host-data";
 inline constexpr std::string_view kDevNull = "/dev/null";
 
 // SysV init, OpenRC, rc.local.
@@ -98,5 +100,43 @@ inline constexpr std::string_view kCronMonthly = "/etc/cron.monthly";
 inline constexpr std::string_view kAnacrontab = "/etc/anacrontab";
 inline constexpr std::string_view kAtJobsDebian = "/var/spool/cron/atjobs";
 inline constexpr std::string_view kAtSpool = "/var/spool/at";
+// persistence collector (issue 4)
+inline constexpr std::string_view kSshdConfig = "/etc/ssh/sshd_config";
+inline constexpr std::string_view kSshConfigDir = "/etc/ssh";  // base of relative Include paths
+inline constexpr std::string_view kSshRcSystem = "/etc/ssh/sshrc";
+inline constexpr std::string_view kLdSoPreload = "/etc/ld.so.preload";
+inline constexpr std::string_view kLdSoConf = "/etc/ld.so.conf";
+inline constexpr std::string_view kLdSoConfDir = "/etc/ld.so.conf.d";
+inline constexpr std::string_view kPamDir = "/etc/pam.d";
+inline constexpr std::string_view kPamConf = "/etc/pam.conf";
+// Where libpam looks for a module named without a path (distribution- and arch-dependent).
+inline constexpr std::string_view kPamModuleDirs[] = {
+    "/lib/x86_64-linux-gnu/security",     "/usr/lib/x86_64-linux-gnu/security",
+    "/lib/aarch64-linux-gnu/security",    "/usr/lib/aarch64-linux-gnu/security",
+    "/lib/i386-linux-gnu/security",       "/usr/lib/i386-linux-gnu/security",
+    "/lib/security",                      "/usr/lib/security",
+    "/lib64/security",                    "/usr/lib64/security",
+};
+inline constexpr std::string_view kUdevRuleDirs[] = {
+    "/etc/udev/rules.d", "/run/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d"};
+inline constexpr std::string_view kUpdateMotdDir = "/etc/update-motd.d";
+inline constexpr std::string_view kXdgAutostartDir = "/etc/xdg/autostart";
+inline constexpr std::string_view kModulesLoadDirs[] = {
+    "/etc/modules-load.d", "/run/modules-load.d", "/usr/lib/modules-load.d", "/lib/modules-load.d"};
+inline constexpr std::string_view kEtcModules = "/etc/modules";  // Debian's older list, same format
+// System-wide shell start-up files (bash(1) INVOCATION, zsh(1) STARTUP/SHUTDOWN FILES).
+inline constexpr std::string_view kShellInitFiles[] = {
+    "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/bash.bash_logout",
+    "/etc/zshenv", "/etc/zprofile", "/etc/zshrc", "/etc/zlogin", "/etc/csh.cshrc", "/etc/csh.login"};
+inline constexpr std::string_view kProfileDir = "/etc/profile.d";
+inline constexpr std::string_view kZshDir = "/etc/zsh";
+inline constexpr std::string_view kEnvironment = "/etc/environment";
+// Temporary or per-user runtime directories: nothing persistent should run from there.
+inline constexpr std::string_view kTempDirs[] = {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/",
+                                                 "/run/user/", "/var/run/user/"};
+
+// packages collector (issue 4)
+inline constexpr std::string_view kDpkgStatus = "/var/lib/dpkg/status";
+inline constexpr std::string_view kDpkgInfoDir = "/var/lib/dpkg/info";
 
 }  // namespace hozen::platform::paths

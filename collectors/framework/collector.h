@@ -108,7 +108,8 @@ class Collector {
   virtual std::string_view description() const = 0;
   // Host paths the collector may read: exact paths, or prefixes ending in '/' (a directory tree)
   // or "/*" (entries of a directory); "~/..." is the same under every account's home directory
-  // (from /etc/passwd: homes can be anywhere). Tests check every access against these.
+  // (from /etc/passwd: homes can be anywhere); paths::kStatNamedPaths allows lstat (never open)
+  // of paths named by host data. Tests check every access against these.
   virtual std::vector<std::string_view> inputs() const = 0;
   // Needs the live kernel (/proc, sockets...); skipped with --root.
   virtual bool live_only() const { return false; }
