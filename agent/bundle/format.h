@@ -24,7 +24,7 @@ inline constexpr std::string_view kTrailerPayloadType = "application/vnd.hozen.t
 inline constexpr std::uint32_t kFormatVersion = 1;
 // Hard caps a reader applies before allocating, whatever the header says.
 inline constexpr std::uint32_t kMaxHeaderFrame = 16u << 20;
-inline constexpr std::uint32_t kMaxChunkFrame = 1u << 20;
+inline constexpr std::uint32_t kMaxChunkFrame = 8u << 20;  // one record may be this large (a preserved file)
 inline constexpr std::uint32_t kMaxSignedFrame = 1u << 20;  // checkpoint / trailer envelopes
 inline constexpr std::uint32_t kMaxPendingBytes = 16u << 20;  // unsigned chunks a reader buffers
 

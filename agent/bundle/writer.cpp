@@ -74,7 +74,7 @@ Result<std::unique_ptr<BundleWriter>> BundleWriter::start(platform::UniqueFd fd,
   w->committed_.pos = kFrameHeaderSize + payload.size();
   w->committed_.chain = chain_start(w->bundle_id_, payload);
   w->planned_ = w->committed_;
-  w->buf_.reserve(options.max_chunk_bytes);
+  w->buf_.reserve(options.target_chunk_bytes + (64u << 10));  // grows only for a large record
   w->chain_thread_ = std::thread([p = w.get()] { p->chain_loop(); });
   w->output_thread_ = std::thread([p = w.get()] { p->output_loop(); });
   return w;
@@ -169,7 +169,7 @@ void BundleWriter::submit_locked(std::unique_lock<std::mutex>& lock, bool force)
     spare_.pop_back();
   } else {
     buf_ = std::string();
-    buf_.reserve(opt_.max_chunk_bytes);
+    buf_.reserve(opt_.target_chunk_bytes + (64u << 10));
   }
   buf_.clear();
   buf_records_ = 0;

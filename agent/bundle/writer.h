@@ -39,7 +39,7 @@ namespace hozen::bundle {
 using platform::Result;
 
 struct WriterOptions {
-  std::uint32_t max_chunk_bytes = 1u << 20;       // declared in the header; hard cap per chunk
+  std::uint32_t max_chunk_bytes = 8u << 20;       // declared in the header; hard cap per chunk and record
   std::uint32_t target_chunk_bytes = 256u << 10;  // a chunk is cut when it reaches this
   std::uint32_t checkpoint_interval_bytes = 1u << 20;
   std::uint32_t checkpoint_interval_ms = 5000;

@@ -373,7 +373,7 @@ TEST_CASE("a record larger than a chunk is refused and counted, not written", "[
   auto w = bundle::BundleWriter::start(std::move(*fd), test_key(), v1::Header{}, small_options());
   REQUIRE(w);
   v1::Record r;
-  r.mutable_test_payload()->set_data(std::string(2u << 20, 'x'));
+  r.mutable_test_payload()->set_data(std::string(9u << 20, 'x'));
   CHECK((*w)->append(r) == bundle::AppendResult::kTooLarge);
   auto fin = (*w)->finish({});
   CHECK(fin.records_dropped == 1);
@@ -475,4 +475,30 @@ TEST_CASE("appenders racing with finish() never lose a record silently", "[bundl
   for (const auto& f : split_frames(testing::read_all(dir / "race.hozen"))) {
     if (f.type == FrameType::kChunk) CHECK(f.bytes.size() > bundle::kFrameHeaderSize);
   }
+}
+
+TEST_CASE("a record of several MiB (a preserved file) gets a chunk of its own and verifies", "[bundle]") {
+  testing::TempDir dir;
+  auto fd = bundle::create_output_file(dir / "large.hozen");
+  REQUIRE(fd);
+  bundle::WriterOptions o;
+  o.sync = false;
+  auto w = bundle::BundleWriter::start(std::move(*fd), test_key(), v1::Header{}, o);
+  REQUIRE(w);
+  v1::Record small;
+  small.mutable_test_payload()->set_n(1);
+  REQUIRE((*w)->append(small) == bundle::AppendResult::kOk);
+  v1::Record big;
+  big.mutable_preserved_file()->set_path("/var/lib/dpkg/info/big.md5sums");
+  big.mutable_preserved_file()->set_raw(std::string(5u << 20, 'm'));
+  REQUIRE((*w)->append(big) == bundle::AppendResult::kOk);
+  REQUIRE((*w)->append(small) == bundle::AppendResult::kOk);
+  auto fin = (*w)->finish({});
+  CHECK(fin.records_dropped == 0);
+  auto v = verify(testing::read_all(dir / "large.hozen"));
+  CHECK(v.rep.status == VerifyStatus::kComplete);
+  std::vector<v1::Record> records;
+  for (const auto& c : v.verified) bundle::for_each_record(c, [&](const v1::Record& rec) { records.push_back(rec); });
+  REQUIRE(records.size() == 3);
+  CHECK(records[1].preserved_file().raw().size() == (5u << 20));
 }
