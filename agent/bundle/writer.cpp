@@ -197,9 +197,12 @@ AppendResult BundleWriter::append(v1::Record& record) {
   if (buf_first_ns_ == 0) buf_first_ns_ = platform::monotonic_ns();
   // Serialize straight into the chunk buffer (no zero-fill, no intermediate copy).
   append_varint(buf_, size);
-  buf_.resize_and_overwrite(buf_.size() + size, [&](char* p, std::size_t n) {
-    record.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(p + n - size));
-    return n;
+  // Offsets from `start`, never from the op's second argument: when the string grows, libstdc++
+  // 12 passes the new capacity there, not the requested size.
+  const std::size_t start = buf_.size();
+  buf_.resize_and_overwrite(start + size, [&](char* p, std::size_t) {
+    record.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(p + start));
+    return start + size;
   });
   ++buf_records_;
   if (buf_.size() >= opt_.target_chunk_bytes) submit_locked(lock, false);

@@ -502,3 +502,28 @@ TEST_CASE("a record of several MiB (a preserved file) gets a chunk of its own an
   REQUIRE(records.size() == 3);
   CHECK(records[1].preserved_file().raw().size() == (5u << 20));
 }
+
+TEST_CASE("a record that makes the chunk buffer grow lands intact (libstdc++ 12 resize_and_overwrite)", "[bundle]") {
+  // With a few KiB buffered, a record of ~420 KiB makes the buffer double its capacity; the
+  // serializer once wrote it at the end of the new capacity and left zeros in its place.
+  testing::TempDir dir;
+  auto fd = bundle::create_output_file(dir / "grow.hozen");
+  REQUIRE(fd);
+  bundle::WriterOptions o;
+  o.sync = false;
+  auto w = bundle::BundleWriter::start(std::move(*fd), test_key(), v1::Header{}, o);
+  REQUIRE(w);
+  v1::Record small;
+  small.mutable_test_payload()->set_data(std::string(10000, 's'));
+  REQUIRE((*w)->append(small) == bundle::AppendResult::kOk);
+  v1::Record big;
+  big.mutable_test_payload()->set_data(std::string(420000, 'b'));
+  REQUIRE((*w)->append(big) == bundle::AppendResult::kOk);
+  (*w)->finish({});
+  auto v = verify(testing::read_all(dir / "grow.hozen"));
+  CHECK(v.rep.status == VerifyStatus::kComplete);
+  std::vector<v1::Record> records;
+  for (const auto& c : v.verified) bundle::for_each_record(c, [&](const v1::Record& rec) { records.push_back(rec); });
+  REQUIRE(records.size() == 2);
+  CHECK(records[1].test_payload().data() == std::string(420000, 'b'));
+}
