@@ -40,5 +40,43 @@ for dir in "$SRC"/tests/fixtures/*/; do
   expect_code 0 "verify fixture $name" -- "$HOZEN" verify "$name.hozen"
   n=$("$HOZEN" export "$name.hozen" --type preserved_file | wc -l)
   [ "$n" -gt 0 ] && pass || fail "fixture $name: no file preserved"
+  # Through the real bundle and export: every parsed entry's source names a preserved file of
+  # the same bundle with the same digest, and that digest is the SHA-256 of the bytes kept.
+  "$HOZEN" export "$name.hozen" > "$name.jsonl"
+  python3 - "$name.jsonl" <<'PY' && pass || fail "fixture $name: a source is not preserved in the bundle"
+import base64, hashlib, json, sys
+def raw(obj, key):
+    if key + "_b64" in obj:
+        return base64.b64decode(obj[key + "_b64"])
+    return obj.get(key, "").encode("utf-8")
+blobs = {}
+refs = []
+def find_refs(o, top):
+    if isinstance(o, dict):
+        keys = set(o)
+        if not top and ("path" in keys or "path_b64" in keys) and keys <= {"path", "path_b64", "line", "offset", "sha256"}:
+            refs.append(o)
+            return
+        for v in o.values():
+            find_refs(v, False)
+    elif isinstance(o, list):
+        for v in o:
+            find_refs(v, False)
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["type"] == "preserved_file":
+        digest = r.get("sha256", "")
+        if digest and not r.get("redacted"):
+            assert hashlib.sha256(raw(r, "raw")).hexdigest() == digest, r.get("path")
+        blobs.setdefault(raw(r, "path"), set()).add(digest)
+    elif r["type"] not in ("header", "trailer", "checkpoint"):
+        find_refs(r, True)
+for ref in refs:
+    path = raw(ref, "path")
+    assert path in blobs, ("no preserved file for", path)
+    assert ref.get("sha256", "") in blobs[path], ("digest mismatch", path)
+print(f"{len(refs)} sources checked", file=sys.stderr)
+assert refs, "no parsed entry carries a source"
+PY
 done
 finish
