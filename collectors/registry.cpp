@@ -1,5 +1,6 @@
 #include "collectors/registry.h"
 
+#include "collectors/file_sweep/file_sweep_collector.h"
 #include "collectors/kernel_modules/kernel_modules_collector.h"
 #include "collectors/logins/logins_collector.h"
 #include "collectors/network/network_collector.h"
@@ -33,7 +34,8 @@ std::vector<std::unique_ptr<Collector>> make_registry() {
   out.push_back(std::make_unique<scheduled_tasks::ScheduledTasksCollector>());
   out.push_back(std::make_unique<persistence::PersistenceCollector>());
   out.push_back(std::make_unique<packages::PackagesCollector>());
-  // Next (issue order): the file sweep.
+  // Last: the file sweep reads the most and changes nothing the others need.
+  out.push_back(std::make_unique<file_sweep::FileSweepCollector>());
 #ifdef HOZEN_TEST_COLLECTORS
   out.push_back(std::make_unique<testing::SlowCollector>());
 #endif

@@ -57,6 +57,10 @@ class FaultFileSystem final : public FileSystem {
     if (auto e = check(p, "openat2")) return platform::Unexpected(*e);
     return inner_.list_dir(p, max);
   }
+  Result<UniqueFd> open_directory(std::string_view p, bool* noatime_refused) const override {
+    if (auto e = check(p, "openat2")) return platform::Unexpected(*e);
+    return inner_.open_directory(p, noatime_refused);
+  }
   std::string root_description() const override { return inner_.root_description(); }
 
  private:

@@ -5,6 +5,7 @@
 // --root, a fixture in tests. Records therefore always carry host paths.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cstddef>
@@ -81,6 +82,11 @@ class FileSystem {
   [[nodiscard]] virtual Result<std::vector<DirEntry>> list_dir(std::string_view host_path,
                                                                std::size_t max_entries) const = 0;
 
+  // Opens a directory for walking (O_RDONLY|O_DIRECTORY|O_NOATIME, symlinks resolved inside the
+  // root). Sets *noatime_refused when O_NOATIME had to be dropped. Errors as read_file.
+  [[nodiscard]] virtual Result<UniqueFd> open_directory(std::string_view host_path,
+                                                        bool* noatime_refused) const = 0;
+
   // Where the root is, for provenance ("/" on a live host).
   virtual std::string root_description() const = 0;
 };
@@ -99,6 +105,9 @@ class RootedFileSystem final : public FileSystem {
   Result<struct stat> lstat(std::string_view host_path) const override;
   Result<std::vector<DirEntry>> list_dir(std::string_view host_path,
                                          std::size_t max_entries) const override;
+  Result<UniqueFd> open_directory(std::string_view host_path, bool* noatime_refused) const override {
+    return open_at_root(host_path, O_DIRECTORY, true, noatime_refused);
+  }
   std::string root_description() const override { return root_; }
 
   // Opens a host path inside the root; `extra_flags` adds to O_RDONLY|O_CLOEXEC|O_NOCTTY|O_NONBLOCK.

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/timex.h>
 #include <sys/utsname.h>
@@ -138,6 +139,13 @@ Result<std::vector<InterfaceInfo>> read_interfaces() {
 
 std::int64_t monotonic_ns() { return read_clock(CLOCK_MONOTONIC); }
 std::int64_t realtime_ns() { return read_clock(CLOCK_REALTIME); }
+
+void lower_own_priority() {
+  // Failures are harmless (the run just keeps its priority): nothing to report.
+  (void)::setpriority(PRIO_PROCESS, 0, 10);
+  constexpr int kIoprioWhoProcess = 1, kIoprioClassBestEffort = 2, kIoprioClassShift = 13;
+  (void)::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, (kIoprioClassBestEffort << kIoprioClassShift) | 7);
+}
 
 ClockReading read_clocks() {
   ClockReading c;

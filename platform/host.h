@@ -41,6 +41,10 @@ ClockReading read_clocks();
 std::int64_t monotonic_ns();
 std::int64_t realtime_ns();
 
+// Lowers hozen's own CPU (nice 10) and I/O priority (best-effort class, lowest level), so a
+// collection disturbs the host's workload as little as possible. Changes nothing but hozen.
+void lower_own_priority();
+
 struct CredentialsInfo {
   std::uint32_t uid = 0, euid = 0, gid = 0, egid = 0;
   std::uint64_t cap_effective = 0, cap_permitted = 0, cap_inheritable = 0, cap_bounding = 0;

@@ -135,6 +135,18 @@ inline constexpr std::string_view kEnvironment = "/etc/environment";
 inline constexpr std::string_view kTempDirs[] = {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/",
                                                  "/run/user/", "/var/run/user/"};
 
+// file sweep (issue 5): the default roots (homes from /etc/passwd are added), the directories
+// where an unpackaged file is suspicious, where world-writable files are, and merged-/usr links.
+inline constexpr std::string_view kSweepRoots[] = {
+    "/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/etc", "/usr/local", "/opt", "/srv",
+    "/var/www", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/lib", "/lib64", "/usr/lib",
+    "/usr/lib64", "/usr/libexec", "/boot"};
+inline constexpr std::string_view kSystemBinDirs[] = {"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/"};
+inline constexpr std::string_view kSystemPaths[] = {"/etc/", "/usr/", "/bin/", "/sbin/", "/lib/",
+                                                    "/lib64/", "/boot/", "/opt/", "/srv/"};
+inline constexpr std::string_view kMergedUsrDirs[] = {"/bin", "/sbin", "/lib", "/lib64"};
+inline constexpr std::string_view kSweepAll = "/";
+
 // packages collector (issue 4)
 inline constexpr std::string_view kDpkgStatus = "/var/lib/dpkg/status";
 inline constexpr std::string_view kDpkgInfoDir = "/var/lib/dpkg/info";

@@ -207,6 +207,12 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     ("root", po::value<std::string>(), "read host files under DIR (a mounted image); live-only collectors are skipped")
     ("no-environ", "do not collect process environments")
     ("no-exe-hash", "do not hash running executables (faster; the file sweep can hash them)")
+    ("sweep", po::value<std::vector<std::string>>()->composing(), "file_sweep: walk this host path instead of the default roots (repeatable)")
+    ("profile", po::value<std::string>()->default_value("default"), "file_sweep: 'default' (temp, homes, /etc, system dirs; executables and suspicious files hashed) or 'full' (every local filesystem, every file hashed)")
+    ("recent-days", po::value<std::uint32_t>()->default_value(30), "file_sweep: files changed within this many days are flagged and hashed")
+    ("threads", po::value<unsigned>()->default_value(0), "file_sweep: hashing threads (0 = cores)")
+    ("io-rate", po::value<double>()->default_value(0), "file_sweep: read at most this many MB/s (0 = unlimited)")
+    ("no-low-priority", "keep normal CPU and I/O priority (default: nice 10 and idle-ish I/O class for hozen itself)")
     ("deadline", po::value<double>()->default_value(0), "global deadline in seconds (0 = none)")
     ("collector-deadline", po::value<double>()->default_value(0), "per-collector deadline in seconds (0 = none)")
     ("quiet,q", "print only errors and the summary");
@@ -231,6 +237,24 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   if (deadline_s < 0 || per_collector_s < 0) {
     std::cerr << "hozen collect: deadlines must not be negative\n";
     return kExitUsage;
+  }
+  const std::string profile = vm["profile"].as<std::string>();
+  if (profile != "default" && profile != "full") {
+    std::cerr << "hozen collect: --profile must be 'default' or 'full'\n";
+    return kExitUsage;
+  }
+  const double io_rate = vm["io-rate"].as<double>();
+  if (io_rate < 0) {
+    std::cerr << "hozen collect: --io-rate must not be negative\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> sweep_paths = vm.count("sweep") ? vm["sweep"].as<std::vector<std::string>>()
+                                                           : std::vector<std::string>{};
+  for (const auto& s : sweep_paths) {
+    if (s.empty() || s.front() != '/') {
+      std::cerr << "hozen collect: --sweep needs an absolute host path, not '" << escape_bytes(s) << "'\n";
+      return kExitUsage;
+    }
   }
 
   // Everything is validated before anything is created.
@@ -275,6 +299,12 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   collectors::Config config;
   config.collect_environ = !vm.count("no-environ");
   config.hash_executables = !vm.count("no-exe-hash");
+  config.sweep.paths = sweep_paths;
+  config.sweep.full = profile == "full";
+  config.sweep.recent_days = vm["recent-days"].as<std::uint32_t>();
+  config.sweep.threads = vm["threads"].as<unsigned>();
+  config.sweep.io_rate_bytes_per_s = static_cast<std::uint64_t>(io_rate * 1e6);
+  if (!vm.count("no-low-priority")) platform::lower_own_priority();
 #ifdef HOZEN_TEST_COLLECTORS
   config.test_records = vm["test-records"].as<std::uint64_t>();
   config.test_interval_ms = vm["test-interval-ms"].as<std::uint32_t>();
@@ -295,6 +325,12 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   cfg["collectors.skip"] = [&] { std::string s; for (auto& o : skip) s += (s.empty() ? "" : ",") + o; return s; }();
   cfg["collect_environ"] = config.collect_environ ? "true" : "false";
   cfg["hash_executables"] = config.hash_executables ? "true" : "false";
+  cfg["sweep.paths"] = [&] { std::string s; for (auto& o : sweep_paths) s += (s.empty() ? "" : ",") + o; return s; }();
+  cfg["sweep.profile"] = profile;
+  cfg["sweep.recent_days"] = std::to_string(config.sweep.recent_days);
+  cfg["sweep.threads"] = std::to_string(config.sweep.threads);
+  cfg["sweep.io_rate_bytes_per_s"] = std::to_string(config.sweep.io_rate_bytes_per_s);
+  cfg["low_priority"] = vm.count("no-low-priority") ? "false" : "true";
   cfg["deadline_s"] = std::to_string(deadline_s);
   cfg["collector_deadline_s"] = std::to_string(per_collector_s);
   cfg["root"] = root;

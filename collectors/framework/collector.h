@@ -39,8 +39,21 @@ struct Limits {
   std::uint32_t max_hung_reads = 2;        // ...this many times, then hashing on the run stops
 };
 
+// The file sweep's configuration (issue 5).
+struct SweepConfig {
+  std::vector<std::string> paths;  // --sweep PATH...: replaces the default roots when given
+  bool full = false;               // --profile full: walk every local filesystem, hash every file
+  std::uint32_t recent_days = 30;  // "recently changed" window before the collection
+  std::uint64_t max_hash_bytes = 512ull << 20;      // larger files: skipped_size, no digest
+  std::uint64_t preserve_max_file_bytes = 10u << 20;  // flagged files up to this are copied
+  std::uint64_t preserve_budget_bytes = 256u << 20;   // all copies together
+  unsigned threads = 0;                 // hashing threads (0: cores)
+  std::uint64_t io_rate_bytes_per_s = 0;  // 0: unlimited
+};
+
 // Typed configuration shared by the collectors (validated by the CLI before the run).
 struct Config {
+  SweepConfig sweep;
   bool collect_environ = true;
   bool hash_executables = true;  // processes: SHA-256 of each running executable
   // test_slow collector: how many records, how far apart (test builds only)

@@ -1,0 +1,551 @@
+#include "collectors/file_sweep/file_sweep_collector.h"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "collectors/framework/evidence.h"
+#include "collectors/framework/parallel.h"
+#include "platform/hash_pool.h"
+#include "platform/host.h"
+#include "platform/parsers/dpkg.h"
+#include "platform/parsers/passwd.h"
+#include "platform/paths.h"
+#include "platform/procfs/mountinfo.h"
+#include "platform/walk.h"
+
+namespace hozen::collectors::file_sweep {
+
+namespace paths = platform::paths;
+
+namespace {
+
+constexpr std::int64_t kDayNs = 86'400'000'000'000;
+
+bool under(std::string_view path, std::string_view dir_slash) {
+  return path.starts_with(dir_slash) || path == dir_slash.substr(0, dir_slash.size() - 1);
+}
+template <class List>
+bool under_any(std::string_view path, const List& dirs) {
+  return std::any_of(std::begin(dirs), std::end(dirs), [&](std::string_view d) { return under(path, d); });
+}
+
+// A path component (below the root) that starts with '.': a hidden directory or file.
+bool has_hidden_component(std::string_view path) {
+  for (std::size_t i = path.find("/."); i != std::string_view::npos; i = path.find("/.", i + 1)) {
+    std::string_view rest = path.substr(i + 1);
+    std::string_view comp = rest.substr(0, rest.find('/'));
+    if (comp != "." && comp != "..") return true;
+  }
+  return false;
+}
+
+std::string_view base_name(std::string_view path) {
+  auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// Hidden names that systems ship in system paths (not worth a flag).
+bool usual_hidden(std::string_view name) {
+  static constexpr std::string_view kUsual[] = {".build-id", ".keep", ".gitkeep", ".placeholder",
+                                                ".pwd.lock", ".java", ".updated", ".etckeeper",
+                                                ".gitignore", ".dwz", ".debug", ".hmac"};
+  return std::find(std::begin(kUsual), std::end(kUsual), name) != std::end(kUsual) ||
+         name.ends_with(".hmac");
+}
+
+v1::FileKind kind_of(std::uint32_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG: return v1::FILE_REGULAR;
+    case S_IFDIR: return v1::FILE_DIRECTORY;
+    case S_IFLNK: return v1::FILE_SYMLINK;
+    case S_IFIFO: return v1::FILE_FIFO;
+    case S_IFSOCK: return v1::FILE_SOCKET;
+    case S_IFCHR: return v1::FILE_CHAR_DEVICE;
+    case S_IFBLK: return v1::FILE_BLOCK_DEVICE;
+    default: return v1::FILE_KIND_UNSPECIFIED;
+  }
+}
+
+std::string_view header_kind(std::string_view head) {
+  if (head.starts_with("\x7f" "ELF")) return "elf";
+  if (head.starts_with("#!")) return "script";
+  return {};
+}
+
+// Virtual and network filesystems are never walked (their "files" are the kernel's, or reading
+// them can hang): devices from the live mountinfo.
+struct SkipSet {
+  std::set<std::uint64_t> devices;
+  std::vector<std::string> described;
+};
+
+SkipSet skipped_filesystems(const Context& ctx, Sink& sink) {
+  SkipSet out;
+  if (ctx.live() == nullptr) return out;  // an image: nothing is mounted inside it
+  auto c = ctx.live()->read_file(paths::kSelfMountinfo, ctx.limits().max_file_bytes);
+  if (!c) {
+    sink.item_error(paths::kSelfMountinfo, c.error());
+    return out;
+  }
+  static constexpr std::string_view kVirtual[] = {
+      "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs",
+      "securityfs", "pstore", "bpf", "configfs", "fusectl", "mqueue", "hugetlbfs", "autofs",
+      "binfmt_misc", "efivarfs", "rpc_pipefs", "nsfs", "selinuxfs"};
+  for (const auto& m : platform::procfs::parse_mountinfo(c->bytes).entries) {
+    const std::string& t = m.fs_type;
+    bool remote = t.starts_with("fuse") || t.starts_with("nfs") || t == "cifs" || t == "smb3" ||
+                  t == "9p" || t == "ceph" || t == "glusterfs" || t == "afs" || t == "lustre";
+    if (remote || std::find(std::begin(kVirtual), std::end(kVirtual), t) != std::end(kVirtual)) {
+      if (out.devices.insert(makedev(m.major, m.minor)).second) out.described.push_back(t + " on " + m.mount_point);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> entry_flags(const EntryFacts& f) {
+  std::vector<std::string> out;
+  const bool temp = under_any(f.path, paths::kTempDirs);
+  const bool system = under_any(f.path, paths::kSystemPaths);
+  const bool bin_dir = under_any(f.path, paths::kSystemBinDirs);
+  const bool regular = S_ISREG(f.mode);
+  const bool executable_content = !f.header_kind.empty();
+  if (executable_content && temp) out.push_back(f.header_kind == "elf" ? "elf_in_temp" : "script_in_temp");
+  if (executable_content && has_hidden_component(f.path)) out.push_back(f.header_kind == "elf" ? "elf_in_hidden_dir" : "script_in_hidden_dir");
+  std::string_view name = base_name(f.path);
+  if (name.starts_with('.') && (temp || system) && !usual_hidden(name)) {
+    out.push_back(temp ? "hidden_in_temp" : "hidden_in_system_path");
+  }
+  if (regular && (f.mode & S_ISUID)) out.push_back("suid");
+  if (regular && (f.mode & S_ISGID)) out.push_back("sgid");
+  if (system && !S_ISLNK(f.mode) && (f.mode & S_IWOTH) && !(S_ISDIR(f.mode) && (f.mode & S_ISVTX))) {
+    out.push_back("world_writable_system");
+  }
+  if (f.has_capability) out.push_back("file_capabilities");
+  if (f.immutable) out.push_back("immutable");
+  if (f.append_only) out.push_back("append_only");
+  const std::int64_t window = static_cast<std::int64_t>(f.recent_days) * kDayNs;
+  if (f.now_ns - f.mtime_ns < window || f.now_ns - f.ctime_ns < window) out.push_back("recently_changed");
+  if (regular && bin_dir && !f.packaged) out.push_back("unpackaged_in_system_bin_dir");
+  // Born after its last modification: the mtime was set back (or the file was copied with its
+  // times kept). A hint where files should not appear from nowhere.
+  if (regular && f.has_btime && f.btime_ns > f.mtime_ns + 1'000'000'000 && !f.packaged && (temp || bin_dir)) {
+    out.push_back("btime_after_mtime");
+  }
+  return out;
+}
+
+namespace {
+
+// Flags worth a copy of the file's bytes in the bundle (small files only, within the budget).
+bool worth_preserving(const std::vector<std::string>& flags) {
+  static constexpr std::string_view kSuspicious[] = {"elf_in_temp", "script_in_temp", "elf_in_hidden_dir",
+                                                     "unpackaged_in_system_bin_dir", "btime_after_mtime"};
+  return std::any_of(flags.begin(), flags.end(), [](const std::string& f) {
+    return std::find(std::begin(kSuspicious), std::end(kSuspicious), f) != std::end(kSuspicious);
+  });
+}
+
+struct Packaged {
+  std::string md5;      // raw 16 bytes
+  std::string package;
+};
+
+class Sweep {
+ public:
+  Sweep(const Context& ctx, Sink& sink) : ctx_(ctx), sink_(sink), now_ns_(platform::realtime_ns()) {}
+
+  Outcome run();
+
+ private:
+  void load_names();
+  void load_packages();
+  std::vector<std::string> roots();
+  bool on_entry(const platform::WalkEntry& e);
+  void on_hashed(platform::HashResult&& r);
+  void emit(v1::Record&& r) {
+    if (!sink_.emit(std::move(r))) stop_ = true;
+  }
+  std::string package_key(std::string_view path) const;
+
+  const Context& ctx_;
+  LockedSink sink_;
+  const std::int64_t now_ns_;
+  std::unordered_map<std::uint32_t, std::string> users_, groups_;
+  std::unordered_map<std::string, Packaged> packaged_;
+  bool merged_usr_ = false;
+  SkipSet skip_;
+  std::unique_ptr<platform::HashPool> pool_;
+  std::mutex mu_;  // guards pending_ and the counters below
+  std::unordered_map<std::uint64_t, v1::Record> pending_;
+  std::uint64_t next_id_ = 0;
+  std::uint64_t hashed_ = 0, bytes_hashed_ = 0, flagged_ = 0, preserved_ = 0, preserved_bytes_ = 0;
+  std::uint64_t budget_reserved_ = 0;
+  bool budget_exhausted_ = false;
+  std::atomic<bool> stop_{false};
+  v1::SweepSummary summary_;
+};
+
+void Sweep::load_names() {
+  if (auto c = ctx_.host().read_file(paths::kPasswd, ctx_.limits().max_file_bytes)) {
+    for (const auto& e : platform::parsers::parse_passwd(c->bytes).entries) users_.emplace(e.uid, e.name);
+  }
+  if (auto c = ctx_.host().read_file(paths::kGroup, ctx_.limits().max_file_bytes)) {
+    for (const auto& e : platform::parsers::parse_group(c->bytes).entries) groups_.emplace(e.gid, e.name);
+  }
+}
+
+// "/bin/ls" and "/usr/bin/ls" are the same file on a merged-/usr system; dpkg lists either.
+std::string Sweep::package_key(std::string_view path) const {
+  if (merged_usr_) {
+    for (auto d : paths::kMergedUsrDirs) {
+      if (path.starts_with(d) && path.size() > d.size() && path[d.size()] == '/') return "/usr" + std::string(path);
+    }
+  }
+  return std::string(path);
+}
+
+void Sweep::load_packages() {
+  // Merged /usr (Debian 12): /bin is a link to usr/bin, and so are /sbin, /lib, /lib64.
+  if (auto st = ctx_.host().lstat(paths::kMergedUsrDirs[0]); st && S_ISLNK(st->st_mode)) {
+    auto target = ctx_.host().read_link(paths::kMergedUsrDirs[0]);
+    merged_usr_ = target && (*target == "usr/bin" || *target == "/usr/bin");
+  }
+  for (const auto& path : list_dir_paths(ctx_, sink_, paths::kDpkgInfoDir)) {
+    if (!path.ends_with(".md5sums")) continue;
+    auto c = ctx_.host().read_file(path, ctx_.limits().max_file_bytes * 4);
+    if (!c) continue;  // the packages collector preserves and reports these files
+    std::string package(base_name(path));
+    package.resize(package.size() - 8);
+    for (auto& l : platform::parsers::parse_md5sums(c->bytes).entries) {
+      packaged_[package_key("/" + l.path)] = Packaged{std::move(l.md5), package};
+    }
+  }
+}
+
+std::vector<std::string> Sweep::roots() {
+  const auto& cfg = ctx_.config().sweep;
+  std::vector<std::string> out;
+  if (!cfg.paths.empty()) {
+    out = cfg.paths;
+  } else if (cfg.full) {
+    out.emplace_back(paths::kSweepAll);
+  } else {
+    for (auto r : paths::kSweepRoots) out.emplace_back(r);
+    if (auto c = ctx_.host().read_file(paths::kPasswd, ctx_.limits().max_file_bytes)) {
+      for (const auto& e : platform::parsers::parse_passwd(c->bytes).entries) {
+        // Homes of system accounts ("/", "/usr/sbin", "/nonexistent") are covered or absent.
+        if (e.home.size() > 1 && e.home.front() == '/' && !under_any(e.home, paths::kSystemPaths)) out.push_back(e.home);
+      }
+    }
+  }
+  // A root below another root is walked with it.
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::vector<std::string> kept;
+  for (const auto& r : out) {
+    bool covered = std::any_of(kept.begin(), kept.end(), [&](const std::string& k) {
+      return k == "/" || r.starts_with(k + "/");
+    });
+    if (!covered) kept.push_back(r);
+  }
+  return kept;
+}
+
+bool Sweep::on_entry(const platform::WalkEntry& e) {
+  if (stop_ || ctx_.should_stop()) return false;
+  const auto& cfg = ctx_.config().sweep;
+  const auto& m = e.meta;
+  v1::Record rec;
+  auto* f = rec.mutable_file_entry();
+  f->set_path(std::string(e.path));
+  f->set_file_kind(kind_of(m.mode));
+  f->set_mode(m.mode);
+  f->set_uid(m.uid);
+  f->set_gid(m.gid);
+  if (auto it = users_.find(m.uid); it != users_.end()) f->set_owner(it->second);
+  if (auto it = groups_.find(m.gid); it != groups_.end()) f->set_group_name(it->second);
+  f->set_size(m.size);
+  f->set_blocks(m.blocks);
+  f->set_inode(m.ino);
+  f->set_device(m.dev);
+  f->set_nlink(m.nlink);
+  f->set_atime_utc_ns(m.atime_ns);
+  f->set_mtime_utc_ns(m.mtime_ns);
+  f->set_ctime_utc_ns(m.ctime_ns);
+  if (m.has_btime) f->set_btime_utc_ns(m.btime_ns);
+  f->set_link_target(e.link_target);
+  f->set_capability(e.capability);
+  f->set_immutable((m.attributes & m.attributes_mask & 0x10) != 0);    // STATX_ATTR_IMMUTABLE
+  f->set_append_only((m.attributes & m.attributes_mask & 0x20) != 0);  // STATX_ATTR_APPEND
+  f->set_atime_may_have_changed(e.atime_may_have_changed);
+  f->set_hash_status(v1::ITEM_NOT_ATTEMPTED);
+
+  const bool regular = S_ISREG(m.mode);
+  const Packaged* pkg = nullptr;
+  if (regular && !packaged_.empty()) {
+    if (auto it = packaged_.find(package_key(e.path)); it != packaged_.end()) pkg = &it->second;
+  }
+  if (pkg != nullptr) f->set_package(pkg->package);
+  const bool in_bin_dir = under_any(e.path, paths::kSystemBinDirs);
+  if (regular && in_bin_dir && !packaged_.empty() && pkg == nullptr) f->set_package_check(v1::PACKAGE_NOT_PACKAGED);
+
+  EntryFacts facts;
+  facts.path = e.path;
+  facts.mode = m.mode;
+  facts.mtime_ns = m.mtime_ns;
+  facts.ctime_ns = m.ctime_ns;
+  facts.btime_ns = m.btime_ns;
+  facts.has_btime = m.has_btime;
+  facts.has_capability = !e.capability.empty();
+  facts.immutable = f->immutable();
+  facts.append_only = f->append_only();
+  facts.packaged = pkg != nullptr || packaged_.empty();  // no dpkg database: nothing is "unpackaged"
+  facts.now_ns = now_ns_;
+  facts.recent_days = cfg.recent_days;
+
+  // Which regular files are opened: everything in the full profile; else executables, SUID/SGID,
+  // anything in temp dirs, recently changed files, and packaged files in system binary dirs.
+  const bool temp = under_any(e.path, paths::kTempDirs);
+  const bool recent = now_ns_ - m.mtime_ns < static_cast<std::int64_t>(cfg.recent_days) * kDayNs ||
+                      now_ns_ - m.ctime_ns < static_cast<std::int64_t>(cfg.recent_days) * kDayNs;
+  const bool selected = regular && (cfg.full || (m.mode & 0111) || (m.mode & (S_ISUID | S_ISGID)) || temp ||
+                                    recent || (pkg != nullptr && in_bin_dir));
+  if (!selected) {
+    auto flags = entry_flags(facts);
+    for (auto& fl : flags) f->add_flags(std::move(fl));
+    if (!flags.empty()) {
+      std::lock_guard lock(mu_);
+      ++flagged_;
+    }
+    emit(std::move(rec));
+    return !stop_;
+  }
+  bool refused = false;
+  auto fd = platform::open_entry_for_read(e.parent_fd, e.name, &refused);
+  if (refused) f->set_atime_may_have_changed(true);
+  if (!fd) {
+    f->set_hash_status(status_for(fd.error()));
+    f->set_hash_error(fd.error().message());
+    for (auto& fl : entry_flags(facts)) f->add_flags(std::move(fl));
+    emit(std::move(rec));
+    return !stop_;
+  }
+  char head[64];
+  ssize_t n = ::pread(fd->get(), head, sizeof head, 0);
+  facts.header_kind = header_kind(std::string_view(head, n > 0 ? static_cast<std::size_t>(n) : 0));
+  f->set_header_kind(std::string(facts.header_kind));
+  auto flags = entry_flags(facts);
+  for (const auto& fl : flags) f->add_flags(fl);
+
+  platform::HashRequest req;
+  req.fd = std::move(*fd);
+  req.md5 = pkg != nullptr;
+  {
+    std::lock_guard lock(mu_);
+    if (!flags.empty()) ++flagged_;
+    if (worth_preserving(flags) && m.size <= cfg.preserve_max_file_bytes) {
+      if (budget_reserved_ + m.size <= cfg.preserve_budget_bytes) {
+        budget_reserved_ += m.size;
+        req.keep_bytes_up_to = static_cast<std::size_t>(cfg.preserve_max_file_bytes);
+      } else {
+        budget_exhausted_ = true;
+      }
+    }
+    req.id = next_id_++;
+    pending_.emplace(req.id, std::move(rec));
+  }
+  pool_->submit(std::move(req));
+  return !stop_;
+}
+
+void Sweep::on_hashed(platform::HashResult&& r) {
+  v1::Record rec;
+  {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(r.id);
+    if (it == pending_.end()) return;
+    rec = std::move(it->second);
+    pending_.erase(it);
+  }
+  auto* f = rec.mutable_file_entry();
+  if (!r.digests) {
+    f->set_hash_status(status_for(r.digests.error()));
+    f->set_hash_error(r.digests.error().message());
+    if (!f->package().empty()) f->set_package_check(v1::PACKAGE_NOT_VERIFIED);
+    sink_.item(f->hash_status());
+    emit(std::move(rec));
+    return;
+  }
+  auto& d = *r.digests;
+  f->set_changed_during_read(d.changed_during_read);
+  if (d.over_cap) {
+    f->set_hash_status(v1::ITEM_SKIPPED_SIZE);
+  } else if (d.changed_during_read || !d.sha256) {
+    f->set_hash_status(v1::ITEM_PARTIAL);
+  } else {
+    f->set_hash_status(v1::ITEM_OK);
+    f->set_sha256(*d.sha256);
+  }
+  if (d.md5 && f->hash_status() == v1::ITEM_OK) f->set_md5(*d.md5);
+  if (!f->package().empty()) {
+    auto it = packaged_.find(package_key(f->path()));
+    if (f->md5().empty() || it == packaged_.end()) {
+      f->set_package_check(v1::PACKAGE_NOT_VERIFIED);
+    } else if (it->second.md5 == f->md5()) {
+      f->set_package_check(v1::PACKAGE_MD5_MATCH);
+    } else {
+      f->set_package_check(v1::PACKAGE_MD5_MISMATCH);
+      f->add_flags("package_md5_mismatch");
+    }
+  }
+  sink_.item(f->hash_status());
+  {
+    std::lock_guard lock(mu_);
+    if (f->hash_status() == v1::ITEM_OK) {
+      ++hashed_;
+      bytes_hashed_ += d.bytes_read;
+    }
+    if (f->package_check() == v1::PACKAGE_MD5_MISMATCH && f->flags_size() == 1) ++flagged_;
+  }
+  // The copy is the very bytes that were hashed (one read pass), never a second read.
+  if (d.content && f->hash_status() == v1::ITEM_OK) {
+    v1::Record copy;
+    auto* p = copy.mutable_preserved_file();
+    p->set_path(f->path());
+    p->set_sha256(f->sha256());
+    p->set_size(f->size());
+    p->set_mtime_utc_ns(f->mtime_utc_ns());
+    p->set_ctime_utc_ns(f->ctime_utc_ns());
+    p->set_mode(f->mode());
+    p->set_uid(f->uid());
+    p->set_gid(f->gid());
+    p->set_inode(f->inode());
+    p->set_raw(std::move(*d.content));
+    {
+      std::lock_guard lock(mu_);
+      ++preserved_;
+      preserved_bytes_ += p->raw().size();
+    }
+    f->set_content_preserved(true);
+    emit(std::move(copy));
+  }
+  emit(std::move(rec));
+}
+
+Outcome Sweep::run() {
+  const auto& cfg = ctx_.config().sweep;
+  load_names();
+  load_packages();
+  skip_ = skipped_filesystems(ctx_, sink_);
+  for (const auto& s : skip_.described) summary_.add_skipped_filesystems(s);
+  platform::HashPoolOptions po;
+  po.threads = cfg.threads;
+  po.max_file_bytes = cfg.max_hash_bytes;
+  po.per_item_timeout = std::chrono::milliseconds(ctx_.limits().hash_timeout_ms);
+  po.max_hung = ctx_.limits().max_hung_reads;
+  po.io_rate_bytes_per_s = cfg.io_rate_bytes_per_s;
+  pool_ = std::make_unique<platform::HashPool>(po, [this](platform::HashResult&& r) { on_hashed(std::move(r)); });
+
+  platform::WalkOptions wo;
+  wo.skip_devices = skip_.devices;
+  platform::WalkCallbacks cb;
+  cb.on_entry = [this](const platform::WalkEntry& e) { return on_entry(e); };
+  cb.on_problem = [this](const platform::WalkProblem& p) {
+    summary_.set_problems(summary_.problems() + 1);
+    switch (p.kind) {
+      case platform::WalkProblemKind::kDirError:
+      case platform::WalkProblemKind::kEntryError:
+        sink_.item_error(p.path, p.error);
+        break;
+      default:
+        sink_.anomaly(p.kind == platform::WalkProblemKind::kCycle ? "sweep_cycle"
+                      : p.kind == platform::WalkProblemKind::kSkippedFs ? "sweep_filesystem_not_entered"
+                      : "sweep_limit",
+                      p.path, 0, p.error.message(), {});
+    }
+  };
+  cb.should_stop = [this] { return stop_.load() || ctx_.should_stop(); };
+  std::set<std::pair<std::uint64_t, std::uint64_t>> walked;
+  for (const auto& root : roots()) {
+    if (stop_ || ctx_.should_stop()) break;
+    bool refused = false;
+    auto fd = ctx_.host().open_directory(root, &refused);
+    if (!fd) {
+      if (fd.error().kind == platform::ErrorKind::kNotFound) {
+        summary_.add_roots_missing(root);
+      } else {
+        sink_.item_error(root, fd.error());
+      }
+      continue;
+    }
+    struct stat st {};
+    if (::fstat(fd->get(), &st) != 0 || !walked.emplace(st.st_dev, st.st_ino).second) continue;  // /bin -> usr/bin
+    if (skip_.devices.count(st.st_dev)) continue;
+    summary_.add_roots(root);
+    wo.one_filesystem = false;
+    auto stats = platform::walk_tree(std::move(*fd), root, wo, cb);
+    if (!stats) {
+      sink_.item_error(root, stats.error());
+      continue;
+    }
+    summary_.set_entries(summary_.entries() + stats->entries);
+    summary_.set_directories(summary_.directories() + stats->directories);
+  }
+  pool_->finish();
+  pool_.reset();
+  summary_.set_profile(cfg.full ? "full" : "default");
+  summary_.set_files_hashed(hashed_);
+  summary_.set_bytes_hashed(bytes_hashed_);
+  summary_.set_files_flagged(flagged_);
+  summary_.set_files_preserved(preserved_);
+  summary_.set_bytes_preserved(preserved_bytes_);
+  summary_.set_preserve_budget_bytes(cfg.preserve_budget_bytes);
+  summary_.set_preserve_budget_exhausted(budget_exhausted_);
+  summary_.set_recent_days(cfg.recent_days);
+  summary_.set_packaged_files_known(packaged_.size());
+  const bool stopped = stop_ || ctx_.should_stop();
+  v1::Record s;
+  *s.mutable_sweep_summary() = summary_;
+  sink_.emit(std::move(s));
+  if (stopped) return {v1::RUN_CANCELLED, "stopped"};
+  return {v1::RUN_OK, std::to_string(summary_.entries()) + " entries, " + std::to_string(hashed_) + " hashed, " +
+                          std::to_string(flagged_) + " flagged"};
+}
+
+}  // namespace
+
+std::vector<std::string_view> FileSweepCollector::inputs() const {
+  static const std::vector<std::string> kTrees = [] {
+    std::vector<std::string> t;
+    for (auto r : paths::kSweepRoots) t.push_back(std::string(r) + "/");
+    t.push_back(std::string(paths::kDpkgInfoDir) + "/*");
+    return t;
+  }();
+  std::vector<std::string_view> out(kTrees.begin(), kTrees.end());
+  out.push_back(paths::kAnyHome);
+  out.push_back(paths::kPasswd);
+  out.push_back(paths::kGroup);
+  out.push_back(paths::kSelfMountinfo);  // live only
+  for (auto d : paths::kMergedUsrDirs) out.push_back(d);
+  return out;
+}
+
+Outcome FileSweepCollector::collect(const Context& ctx, Sink& sink) noexcept {
+  try {
+    Sweep sweep(ctx, sink);
+    return sweep.run();
+  } catch (const std::exception& e) {
+    return {v1::RUN_FAILED, std::string("exception: ") + e.what()};
+  }
+}
+
+}  // namespace hozen::collectors::file_sweep
