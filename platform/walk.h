@@ -74,14 +74,33 @@ struct WalkCallbacks {
 };
 
 // Walks the directory open at `start_fd` (its host path is `start_path`). Memory is bounded by the
-// depth (one open fd and one name list per level), not by the tree's size.
+// depth (one open fd and one 32 KiB getdents64 batch per level) plus the visited set (16 bytes per
+// directory), not by the tree's size. `start_fd` may be an O_PATH directory fd (as from
+// open_noatime_view): it is then kept open until the walk returns and "." is opened for listing.
+// Errors (the walk did not start): the start is not a directory (kNotRegular) or cannot be
+// opened/statted (from errno). Everything after that is a WalkProblem. Stats: `directories` counts
+// the directories listed, the start included. Not thread-safe per call; calls are independent.
 [[nodiscard]] Result<WalkStats> walk_tree(UniqueFd start_fd, std::string_view start_path,
                                           const WalkOptions& options, const WalkCallbacks& callbacks);
 
 // Opens entry `name` of the directory `parent_fd` for reading: O_RDONLY|O_NOFOLLOW|O_NONBLOCK|
 // O_NOCTTY|O_CLOEXEC|O_NOATIME (retried without O_NOATIME on EPERM, *noatime_refused set), then
 // fstat of the opened fd; anything but S_ISREG is closed and refused (kNotRegular).
+// (The entry is first opened O_PATH and fstat'ed, so a FIFO or device swapped in after statx is
+// never opened at all; a regular file is then reopened through /proc/self/fd, or by name where
+// /proc is missing.) Errors: kInvalidArgument (`name` is not one path component), kNotRegular
+// (symlink, directory, FIFO, socket, device), kNotFound, kDenied, kIo.
 [[nodiscard]] Result<UniqueFd> open_entry_for_read(int parent_fd, std::string_view name,
                                                    bool* noatime_refused);
+
+// An O_PATH fd on the directory `path` (absolute, on this machine) inside a private, detached copy
+// of its mount tree (open_tree(2) OPEN_TREE_CLONE|AT_RECURSIVE) made read-only and noatime
+// (mount_setattr(2)). Walking through it changes no atime at all: readlinkat(2) updates a
+// symlink's atime whatever the open flags (touch_atime), which only a noatime or read-only mount
+// prevents; and nothing reached through it can be written. The host's mount table is untouched
+// (the copy is attached nowhere; the kernel dissolves it when the fd is closed). Pass it to
+// walk_tree. Needs CAP_SYS_ADMIN and Linux 5.12. Errors: kUnsupported (ENOSYS/EINVAL: callers
+// walk the plain tree and note that symlink atimes may change), kDenied, kNotFound, kIo.
+[[nodiscard]] Result<UniqueFd> open_noatime_view(const std::string& path);
 
 }  // namespace hozen::platform
