@@ -392,7 +392,9 @@ Outcome UsersCollector::collect(const Context& ctx, Sink& sink) noexcept {
   auto passwd_file = preserve_file(ctx, field2, platform::paths::kPasswd, must);
   if (!passwd_file && ctx.should_stop()) return cancelled;
   auto group_file = preserve_file(ctx, field2, platform::paths::kGroup, must);
-  auto shadow_file = preserve_file(ctx, shadow_sink, platform::paths::kShadow, must);
+  PreserveOptions shadow_options = must;
+  shadow_options.allow_secret = true;  // redacted by shadow_sink before it is emitted
+  auto shadow_file = preserve_file(ctx, shadow_sink, platform::paths::kShadow, shadow_options);
   if (ctx.should_stop()) return cancelled;
 
   platform::ParsedLines<parsers::PasswdEntry> pw;
