@@ -291,6 +291,7 @@ void fill_event(v1::AuthEvent* a, const parsers::AuthEvent& e) {
   a->set_cwd(e.cwd);
   a->set_command(e.command);
   a->set_failure_reason(e.failure_reason);
+  a->set_fields_ambiguous(e.ambiguous);
   a->set_service(e.service);
   a->set_source_address(e.source_address);
   if (e.source_port) a->set_source_port(*e.source_port);
