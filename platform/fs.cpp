@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -114,18 +115,46 @@ Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated) {
   }
 }
 
+Result<UniqueFd> RootedFileSystem::open_regular(std::string_view host_path, struct stat* st,
+                                                bool* noatime_refused) const {
+  // The type is checked on an O_PATH fd, which opens nothing: opening a device node can have
+  // effects (a watchdog arms, a tape rewinds) and opening a FIFO can block. Only a regular file
+  // is then re-opened for reading, through the O_PATH fd itself, so it is the same inode.
+  auto path_fd = open_at_root(host_path, O_PATH, true, nullptr);
+  if (!path_fd) return platform::Unexpected(path_fd.error());
+  struct stat pst {};
+  if (::fstat(path_fd->get(), &pst) != 0) return platform::Unexpected(Error::from_errno(errno, "fstat", host_path));
+  if (!S_ISREG(pst.st_mode)) {
+    return platform::Unexpected(Error::make(ErrorKind::kNotRegular, "read", host_path, "not a regular file"));
+  }
+  char via[40];
+  std::snprintf(via, sizeof via, "/proc/self/fd/%d", path_fd->get());
+  constexpr int kFlags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+  int fd = ::open(via, kFlags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) {
+    fd = ::open(via, kFlags);
+    if (fd >= 0 && noatime_refused != nullptr) *noatime_refused = true;
+  }
+  UniqueFd out(fd);
+  if (!out.valid()) {
+    if (errno != ENOENT) return platform::Unexpected(Error::from_errno(errno, "open", host_path));
+    // No /proc mounted: open by path again and check below that it is the same inode.
+    auto again = open_at_root(host_path, 0, true, noatime_refused);
+    if (!again) return platform::Unexpected(again.error());
+    out = std::move(*again);
+  }
+  if (::fstat(out.get(), st) != 0) return platform::Unexpected(Error::from_errno(errno, "fstat", host_path));
+  if (!S_ISREG(st->st_mode) || st->st_dev != pst.st_dev || st->st_ino != pst.st_ino) {
+    return platform::Unexpected(Error::make(ErrorKind::kNotFound, "open", host_path, "replaced while being opened"));
+  }
+  return out;
+}
+
 Result<FileContent> RootedFileSystem::read_file(std::string_view host_path,
                                                 std::size_t cap) const {
   FileContent content;
-  auto fd = open_at_root(host_path, 0, true, &content.atime_may_have_changed);
+  auto fd = open_regular(host_path, &content.st, &content.atime_may_have_changed);
   if (!fd) return platform::Unexpected(fd.error());
-  if (::fstat(fd->get(), &content.st) != 0) {
-    return platform::Unexpected(Error::from_errno(errno, "fstat", host_path));
-  }
-  if (!S_ISREG(content.st.st_mode)) {
-    return platform::Unexpected(
-        Error::make(ErrorKind::kNotRegular, "read", host_path, "not a regular file"));
-  }
   auto bytes = read_capped(fd->get(), cap, &content.truncated);
   if (!bytes) {
     Error e = bytes.error();
@@ -159,15 +188,8 @@ Result<SparseContent> RootedFileSystem::read_data_extents(std::string_view host_
                                                           std::size_t cap,
                                                           std::size_t max_extents) const {
   SparseContent content;
-  auto fd = open_at_root(host_path, 0, true, &content.atime_may_have_changed);
+  auto fd = open_regular(host_path, &content.st, &content.atime_may_have_changed);
   if (!fd) return platform::Unexpected(fd.error());
-  if (::fstat(fd->get(), &content.st) != 0) {
-    return platform::Unexpected(Error::from_errno(errno, "fstat", host_path));
-  }
-  if (!S_ISREG(content.st.st_mode)) {
-    return platform::Unexpected(
-        Error::make(ErrorKind::kNotRegular, "read", host_path, "not a regular file"));
-  }
   const auto size = static_cast<std::uint64_t>(content.st.st_size);
   std::uint64_t pos = 0;
   while (pos < size) {

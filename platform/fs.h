@@ -116,6 +116,8 @@ class RootedFileSystem final : public FileSystem {
                                               bool follow_final, bool* noatime_refused) const;
 
  private:
+  // Opens a regular file for reading without ever opening anything else (see fs.cpp).
+  Result<UniqueFd> open_regular(std::string_view host_path, struct stat* st, bool* noatime_refused) const;
   RootedFileSystem(UniqueFd fd, std::string root) : root_fd_(std::move(fd)), root_(std::move(root)) {}
   UniqueFd root_fd_;
   std::string root_;

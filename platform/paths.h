@@ -18,6 +18,10 @@ inline constexpr std::string_view kPasswd = "/etc/passwd";
 inline constexpr std::string_view kGroup = "/etc/group";
 inline constexpr std::string_view kShadow = "/etc/shadow";
 inline constexpr std::string_view kGshadow = "/etc/gshadow";
+// Files holding password hashes: never preserved or parsed by anything but the users collector,
+// whichever path (symlink, hard link) leads to them.
+inline constexpr std::string_view kSecretFiles[] = {"/etc/shadow", "/etc/gshadow", "/etc/shadow-",
+                                                    "/etc/gshadow-", "/etc/security/opasswd"};
 inline constexpr std::string_view kSudoers = "/etc/sudoers";
 inline constexpr std::string_view kSudoersDir = "/etc/sudoers.d";
 inline constexpr std::string_view kSudoersDirEntries = "/etc/sudoers.d/*";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "platform/gzip.h"
+#include "platform/paths.h"
 #include "platform/sha256.h"
 
 namespace hozen::collectors {
@@ -24,6 +25,14 @@ void fill_stat(v1::PreservedFile* f, const struct stat& st) {
 }
 
 }  // namespace
+
+bool is_secret_file(const Context& ctx, const struct stat& st) {
+  for (auto secret : platform::paths::kSecretFiles) {
+    auto s = ctx.host().lstat(secret);
+    if (s && S_ISREG(s->st_mode) && s->st_dev == st.st_dev && s->st_ino == st.st_ino) return true;
+  }
+  return false;
+}
 
 std::optional<Preserved> preserve_file(const Context& ctx, Sink& sink, std::string_view path,
                                        const PreserveOptions& options) {
@@ -65,6 +74,17 @@ std::optional<Preserved> preserve_file(const Context& ctx, Sink& sink, std::stri
     }
     return std::nullopt;
   }
+  if (!options.allow_secret && is_secret_file(ctx, c->st)) {
+    // A log or config path planted as a link to /etc/shadow: its bytes never enter the bundle.
+    sink.item_error(path, platform::Error::make(platform::ErrorKind::kDenied, "read", path,
+                                                "refused: the same file as a password-hash file"));
+    if (out.is_link) {
+      fill_stat(f, *lst);
+      f->set_link_followed(false);
+      sink.emit(std::move(r));
+    }
+    return std::nullopt;
+  }
   fill_stat(f, c->st);
   f->set_truncated(c->truncated);
   f->set_atime_may_have_changed(c->atime_may_have_changed);
@@ -75,16 +95,18 @@ std::optional<Preserved> preserve_file(const Context& ctx, Sink& sink, std::stri
   out.st = c->st;
   out.truncated = c->truncated;
   out.read = true;
+  v1::ItemStatus status = v1::ITEM_OK;
   if (options.gunzip && platform::looks_gzip(c->bytes)) {
     auto inflated = platform::gunzip_bounded(c->bytes, cap);
     if (!inflated) {
       sink.anomaly("gzip_corrupt", path, 0, inflated.error().message(), std::string_view(c->bytes).substr(0, 64));
       out.bytes.clear();
+      status = v1::ITEM_MALFORMED;  // kept as found, nothing parsed
     } else {
       if (inflated->truncated) sink.anomaly("gzip_output_capped", path, 0, "decompressed text over the cap: parsed a prefix", {});
       if (inflated->incomplete) sink.anomaly("gzip_incomplete", path, 0, "compressed stream cut short or corrupt: parsed what inflated", {});
       if (inflated->trailing_garbage) sink.anomaly("gzip_trailing_bytes", path, 0, "bytes after the last gzip member", {});
-      out.truncated = out.truncated || inflated->truncated;
+      out.truncated = out.truncated || inflated->truncated || inflated->incomplete;
       out.bytes = std::move(inflated->bytes);
     }
     f->set_raw(std::move(c->bytes));
@@ -92,7 +114,7 @@ std::optional<Preserved> preserve_file(const Context& ctx, Sink& sink, std::stri
     out.bytes = c->bytes;
     f->set_raw(std::move(c->bytes));
   }
-  sink.item(out.truncated ? v1::ITEM_TRUNCATED : v1::ITEM_OK);
+  sink.item(status != v1::ITEM_OK ? status : out.truncated ? v1::ITEM_TRUNCATED : v1::ITEM_OK);
   if (!sink.emit(std::move(r))) return std::nullopt;
   return out;
 }

@@ -30,6 +30,9 @@ struct PreserveOptions {
   // Decompress .gz content for the parser (bounded by `cap` of output); the blob keeps the
   // compressed bytes as found.
   bool gunzip = false;
+  // The file may be one of paths::kSecretFiles (the users collector, which redacts hashes).
+  // Otherwise a path that leads to one of them (symlink, hard link) is refused, unread.
+  bool allow_secret = false;
 };
 
 // A preserved file as the parser sees it.
@@ -50,6 +53,9 @@ struct Preserved {
 // link itself is preserved and counted ITEM_NOT_ATTEMPTED), or the sink refused the record.
 std::optional<Preserved> preserve_file(const Context& ctx, Sink& sink, std::string_view path,
                                        const PreserveOptions& options = {});
+
+// True if `st` (of an opened file) is one of the host's password-hash files (paths::kSecretFiles).
+bool is_secret_file(const Context& ctx, const struct stat& st);
 
 // Fills `ref` so it points at line `line` (1-based) or byte `offset` of the preserved file.
 void set_source(v1::SourceRef* ref, const Preserved& file, std::uint64_t line, std::uint64_t offset = 0);

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include "collectors/framework/evidence.h"
@@ -51,8 +52,17 @@ Zone read_zone(const Context& ctx, Sink& sink) {
     std::string_view v = f->bytes;
     v = v.substr(0, v.find('\n'));
     while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.remove_suffix(1);
-    z.name = std::string(v);
-    source = std::string(paths::kTimezone);
+    // A zone name is short and plain ("Asia/Tokyo", "Etc/GMT+9"); anything else is not used
+    // (it would be copied into every event).
+    const bool plain = !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '+' || ch == '-' || ch == '/';
+    });
+    if (plain) {
+      z.name = std::string(v);
+      source = std::string(paths::kTimezone);
+    } else {
+      sink.anomaly("timezone_name_malformed", paths::kTimezone, 1, "not a plain zone name: ignored", {});
+    }
   }
   bool localtime_exists = ctx.host().lstat(paths::kLocaltime).has_value();
   if (z.name.empty()) {
@@ -157,6 +167,11 @@ bool collect_lastlog(const Context& ctx, Sink& sink) {
     if (c.error().kind != platform::ErrorKind::kNotFound) sink.item_error(path, c.error());
     return true;
   }
+  if (is_secret_file(ctx, c->st)) {  // lastlog planted as a link to /etc/shadow
+    sink.item_error(path, platform::Error::make(platform::ErrorKind::kDenied, "read", path,
+                                                "refused: the same file as a password-hash file"));
+    return true;
+  }
   v1::Record blob;
   auto* f = blob.mutable_preserved_file();
   f->set_path(std::string(path));
@@ -170,11 +185,14 @@ bool collect_lastlog(const Context& ctx, Sink& sink) {
   f->set_truncated(c->truncated);
   f->set_atime_may_have_changed(c->atime_may_have_changed);
   std::vector<parsers::LastlogExtent> views;
-  for (const auto& e : c->extents) {
+  for (std::size_t i = 0; i < c->extents.size(); ++i) {
+    const auto& e = c->extents[i];
     auto* x = f->add_extents();
     x->set_offset(e.offset);
     x->set_raw(e.bytes);
-    x->set_sha256(platform::as_bytes(platform::Sha256::of(e.bytes)));
+    // The extent cut by the byte budget is kept, but without a digest: never one for a part.
+    const bool cut = c->truncated && i + 1 == c->extents.size();
+    if (!cut) x->set_sha256(platform::as_bytes(platform::Sha256::of(e.bytes)));
     views.push_back({e.offset, e.bytes});
   }
   if (c->seek_data_unsupported) {
@@ -273,6 +291,7 @@ void fill_event(v1::AuthEvent* a, const parsers::AuthEvent& e) {
   a->set_cwd(e.cwd);
   a->set_command(e.command);
   a->set_failure_reason(e.failure_reason);
+  a->set_fields_ambiguous(e.ambiguous);
   a->set_service(e.service);
   a->set_source_address(e.source_address);
   if (e.source_port) a->set_source_port(*e.source_port);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "collectors/framework/evidence.h"
+#include "platform/checked_time.h"
 #include "platform/parsers/dpkg.h"
 #include "platform/paths.h"
 
@@ -14,8 +15,9 @@ namespace parsers = platform::parsers;
 
 namespace {
 
+// A file time as ns; 0 (unset) when a hostile timestamp does not fit (no signed overflow).
 std::int64_t utc_ns(const struct timespec& ts) {
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  return platform::seconds_to_ns(ts.tv_sec, ts.tv_nsec).value_or(0);
 }
 
 bool fully_installed(const parsers::DpkgPackage& p) {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "collectors/framework/evidence.h"
+#include "platform/checked_time.h"
 #include "platform/parsers/authorized_keys.h"
 #include "platform/parsers/loader_config.h"
 #include "platform/parsers/pam.h"
@@ -67,8 +68,9 @@ struct Account {
   std::string home;
 };
 
+// A file time as ns; 0 (unset) when a hostile timestamp does not fit (no signed overflow).
 std::int64_t utc_ns(const struct timespec& ts) {
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  return platform::seconds_to_ns(ts.tv_sec, ts.tv_nsec).value_or(0);
 }
 
 // Line n (1-based) of each file, without copying.
@@ -189,11 +191,15 @@ class Run {
               "wildcards in a directory component are not expanded", pattern);
       return {};
     }
+    // Each directory is listed once per run: a file with thousands of Include lines (or an
+    // Include loop through a glob) would otherwise re-list the same directory every time.
+    auto it = glob_dirs_.find(dir);
+    if (it == glob_dirs_.end()) it = glob_dirs_.emplace(std::string(dir), list(dir)).first;
     std::vector<std::string> out;
     const std::string b(base);
-    for (auto& p : list(dir)) {
+    for (const auto& p : it->second) {
       const std::string name(base_name(p));
-      if (::fnmatch(b.c_str(), name.c_str(), FNM_PERIOD) == 0) out.push_back(std::move(p));
+      if (::fnmatch(b.c_str(), name.c_str(), FNM_PERIOD) == 0) out.push_back(p);
     }
     return out;
   }
@@ -206,6 +212,7 @@ class Run {
   bool stopped_ = false;
   bool cancelled_ = false;
   std::set<std::string> seen_files_;
+  std::map<std::string, std::vector<std::string>, std::less<>> glob_dirs_;  // expand()'s listings
 };
 
 void fill_file(v1::PersistenceFileDetail* d, const Preserved& f) {
@@ -657,16 +664,32 @@ std::vector<Account> read_accounts(Run& run) {
   return out;
 }
 
-void home(Run& run, const Account& a, const std::vector<std::string>& akf_patterns) {
+// The authorized_keys files sshd would read for account `a` (the default names under its home
+// and every AuthorizedKeysFile pattern expanded for it), each read once per run: `done` holds the
+// expanded paths already checked. Per account, not per home: "%u" patterns
+// (/etc/ssh/keys/%u) differ between accounts sharing a home (root and toor share /root).
+void account_keys(Run& run, const Account& a, const std::vector<std::string>& akf_patterns,
+                  std::set<std::string>& done) {
   std::vector<std::string> keys;
-  for (const auto& h : kHomeFiles) {
-    if (h.kind == "authorized_key") keys.push_back(platform::join_path(a.home, h.relative));
+  // Paths under a home that does not exist cannot exist either: not tried (no noise per account).
+  const bool home_exists = a.home.starts_with('/') && run.lstat(a.home).has_value();
+  if (home_exists) {
+    for (const auto& h : kHomeFiles) {
+      if (h.kind == "authorized_key") keys.push_back(platform::join_path(a.home, h.relative));
+    }
   }
   for (const auto& pat : akf_patterns) {
     auto p = expand_authorized_keys_file(pat, a.name, a.home, a.uid);
-    if (std::find(keys.begin(), keys.end(), p) == keys.end()) keys.push_back(std::move(p));
+    const bool under_home = !pat.starts_with('/') || pat.starts_with("%h");
+    if (p.starts_with('/') && (home_exists || !under_home)) keys.push_back(std::move(p));
   }
-  for (const auto& k : keys) authorized_keys(run, k, &a);
+  for (const auto& k : keys) {
+    if (run.stopped()) return;
+    if (done.insert(k).second) authorized_keys(run, k, &a);
+  }
+}
+
+void home(Run& run, const Account& a) {
   for (const auto& h : kHomeFiles) {
     if (run.stopped()) return;
     std::string p = platform::join_path(a.home, h.relative);
@@ -714,16 +737,19 @@ Outcome PersistenceCollector::collect(const Context& ctx, Sink& sink) noexcept {
   sshd_file(run, sshd, paths::kSshdConfig, 0, {}, {});
   if (auto f = run.preserve(paths::kSshRcSystem)) file_entry(run, "ssh_rc", *f, nullptr);
 
-  // Every account's home, once (root and toor share /root; many system accounts share /).
+  // authorized_keys per account (deduplicated by the expanded path), then every home's other
+  // files once (root and toor share /root; many system accounts share /). A home of "/" is
+  // checked too: "/.ssh/authorized_keys" works for an account whose home is "/".
   auto accounts = read_accounts(run);
-  std::set<std::string> homes;
+  std::set<std::string> homes, key_paths;
   for (const auto& a : accounts) {
     if (run.stopped()) break;
-    if (a.home.empty() || a.home == "/" || !a.home.starts_with('/')) continue;
+    account_keys(run, a, sshd.authorized_keys_files, key_paths);
+    if (!a.home.starts_with('/')) continue;
     if (!homes.insert(a.home).second) continue;
     auto st = run.lstat(a.home);
     if (!st) continue;
-    home(run, a, sshd.authorized_keys_files);
+    home(run, a);
   }
 
   // System-wide shell start-up files and environment.

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "collectors/framework/parallel.h"
+#include "platform/checked_time.h"
 #include "platform/hash_file.h"
 #include "platform/host.h"
 #include "platform/paths.h"
@@ -181,8 +182,12 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
   if (ctx_.facts().clock_ticks > 0) {
     const auto ticks = static_cast<std::int64_t>(st->starttime);
     const std::int64_t hz = ctx_.facts().clock_ticks;
-    p.set_start_utc_ns(ctx_.facts().boot_time_utc_ns + ticks / hz * 1'000'000'000 +
-                       ticks % hz * 1'000'000'000 / hz);
+    // starttime is a u64 read from the host: checked so a hostile value cannot overflow.
+    auto since_boot = platform::checked_mul_add(ticks / hz, 1'000'000'000, ticks % hz * 1'000'000'000 / hz);
+    std::int64_t start = 0;
+    if (since_boot && !__builtin_add_overflow(ctx_.facts().boot_time_utc_ns, *since_boot, &start)) {
+      p.set_start_utc_ns(start);
+    }
   }
   p.set_ppid(st->ppid);
   p.set_state(std::string(1, st->state));

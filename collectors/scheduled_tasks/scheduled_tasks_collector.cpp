@@ -8,6 +8,7 @@
 #include "collectors/framework/evidence.h"
 #include "collectors/services/services_collector.h"
 #include "collectors/services/units.h"
+#include "platform/checked_time.h"
 #include "platform/parsers/crontab.h"
 #include "platform/paths.h"
 
@@ -33,11 +34,43 @@ struct CronFileInfo {
   std::string owner;  // user spools: the file name
 };
 
+}  // namespace
+
+void CronEnvironment::set(const std::string& name, const std::string& value) {
+  auto [it, added] = values_.try_emplace(name, value);
+  if (added) {
+    order_.push_back(&it->first);
+  } else if (it->second == value) {
+    return;  // "A=1" repeated: nothing changes, nothing to rebuild
+  } else {
+    it->second = value;
+  }
+  dirty_ = true;
+}
+
+const std::vector<std::string>& CronEnvironment::for_job() {
+  if (dirty_) {
+    rendered_.clear();
+    for (std::size_t i = 0; i < order_.size() && i < kMaxJobEnvironment; ++i) {
+      const std::string& name = *order_[i];
+      rendered_.push_back(name + "=" + values_.at(name));
+    }
+    dirty_ = false;
+  }
+  return rendered_;
+}
+
+namespace {
+
 // Emits the entries of one parsed crontab/anacrontab. False when the sink stops us.
 bool emit_cron(Sink& sink, const Preserved& f, const platform::ParsedLines<parsers::CronLine>& parsed,
                const CronFileInfo& info) {
   if (!report_malformed(sink, "crontab_malformed_line", f, parsed)) return false;
-  std::vector<std::string> env;
+  // cron keeps one value per name (env_set replaces it in place, so the last assignment before a
+  // job wins and the order is that of first assignment). A map keeps this linear in the file
+  // size; each job gets at most kMaxJobEnvironment names and a flag when there are more (every
+  // assignment is still its own CRON_LINE_ENVIRONMENT record).
+  CronEnvironment env;
   for (const auto& e : parsed.entries) {
     v1::Record r;
     auto* c = r.mutable_cron_entry();
@@ -50,7 +83,7 @@ bool emit_cron(Sink& sink, const Preserved& f, const platform::ParsedLines<parse
         c->set_line_kind(v1::CRON_LINE_ENVIRONMENT);
         c->set_env_name(e.env_name);
         c->set_env_value(e.env_value);
-        env.push_back(e.env_name + "=" + e.env_value);
+        env.set(e.env_name, e.env_value);
         break;
       case parsers::CronLineKind::kJob:
         c->set_line_kind(v1::CRON_LINE_JOB);
@@ -74,7 +107,9 @@ bool emit_cron(Sink& sink, const Preserved& f, const platform::ParsedLines<parse
       c->set_command(e.command);
       c->set_command_line(e.command_line);
       c->set_stdin_text(e.stdin_text);
-      for (const auto& v : env) c->add_environment(v);
+      for (const auto& v : env.for_job()) c->add_environment(v);
+      c->set_environment_distinct(env.distinct());
+      c->set_environment_truncated(env.truncated());
     }
     if (!sink.emit(std::move(r))) return false;
   }
@@ -212,7 +247,11 @@ bool collect_at(const Context& ctx, Sink& sink) {
       if (parsers::parse_at_job_name(name, &n)) {
         a->set_queue(std::string(1, n.queue));
         a->set_job_number(n.job);
-        a->set_scheduled_utc_ns(n.minutes * 60 * 1'000'000'000);
+        if (auto ns = platform::minutes_to_ns(n.minutes)) {
+          a->set_scheduled_utc_ns(*ns);
+        } else {
+          a->set_scheduled_out_of_range(true);  // 8 hex digits of minutes can exceed int64 ns
+        }
       }
       a->set_file_uid(f->st.st_uid);
       a->set_mode(f->st.st_mode);

@@ -62,6 +62,26 @@ bool is_link_entry(const Context& ctx, const std::string& path, unsigned char ty
   return st && S_ISLNK(st->st_mode);
 }
 
+// The names whose "<name>.d" drop-in dirs apply to unit `name` in one search dir, most specific
+// first, as systemd's unit_file_find_dirs() walks them: the name, its template, then the dash
+// prefixes ("foo-bar-baz.service" -> "foo-bar-.service", "foo-.service"; systemd >= 246).
+std::vector<std::string> dropin_names(const std::string& name) {
+  std::vector<std::string> out{name};
+  auto parts = split_unit_name(name);
+  if (!parts.valid) return out;
+  auto add = [&](std::string n) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(std::move(n));
+  };
+  if (!parts.instance.empty()) add(parts.template_name());
+  std::string_view prefix = parts.prefix;
+  for (auto dash = prefix.rfind('-'); dash != std::string_view::npos && dash > 0;
+       dash = prefix.rfind('-')) {
+    add(std::string(prefix.substr(0, dash + 1)) + "." + parts.suffix);
+    prefix = prefix.substr(0, dash);
+  }
+  return out;
+}
+
 struct Entry {
   std::string name;
   std::string path;
@@ -112,6 +132,8 @@ std::vector<UnitScopeDirs> unit_scopes(const Context& ctx, Sink& sink,
                {std::string(paths::kSystemdLibUser), false},
                {std::string(paths::kSystemdUsrLibUser), false}};
   drop_aliased_dirs(ctx, user.dirs);
+  std::vector<UnitScopeDirs::Dir> shared = user.dirs;
+  for (auto& d : shared) d.shared = true;
   out.push_back(std::move(user));
 
   auto pw = preserve_file(ctx, sink, paths::kPasswd);
@@ -126,8 +148,12 @@ std::vector<UnitScopeDirs> unit_scopes(const Context& ctx, Sink& sink,
     h.scope = v1::UNIT_SCOPE_USER_HOME;
     h.home_user = e.name;
     h.uid = e.uid;
-    h.dirs = {{platform::join_path(e.home, paths::kHomeUserUnits), false},
-              {platform::join_path(e.home, paths::kHomeUserUnitsData), false}};
+    // systemd --user: ~/.config/systemd/user, the global user dirs, ~/.local/share/systemd/user
+    // come in that order in its search path (config before data); the global dirs are kept after
+    // the home ones here, which keeps a home unit ahead of a global one of the same name.
+    h.dirs = {{platform::join_path(e.home, paths::kHomeUserUnits), false, false},
+              {platform::join_path(e.home, paths::kHomeUserUnitsData), false, false}};
+    h.dirs.insert(h.dirs.end(), shared.begin(), shared.end());
     out.push_back(std::move(h));
   }
   return out;
@@ -202,14 +228,42 @@ std::vector<MergedUnit> UnitLoader::load(const UnitScopeDirs& scope,
     std::size_t prio;
     bool is_link;
   };
+  struct DropinDir {
+    std::size_t prio;
+    std::string path;
+    std::optional<v1::UnitLink> dir_link;  // the ".d" entry is a symlink to a directory
+  };
   std::map<std::string, std::vector<Candidate>> candidates;
   std::map<std::string, std::vector<v1::UnitLink>> links;
-  std::map<std::string, std::vector<std::pair<std::size_t, std::string>>> dropin_dirs;
+  std::map<std::string, std::vector<DropinDir>> dropin_dirs;
+  // Names with a fragment, link or drop-in dir in a dir of this scope's own (not `shared`).
+  std::set<std::string> own;
+  bool has_shared = false;
+
+  auto is_dir_like_name = [](std::string_view n) {
+    for (std::string_view suffix : {".d", ".wants", ".requires", ".upholds"}) {
+      if (n.ends_with(suffix) && n.size() > suffix.size()) return true;
+    }
+    return false;
+  };
 
   for (std::size_t prio = 0; prio < scope.dirs.size(); ++prio) {
+    const bool shared = scope.dirs[prio].shared;
+    has_shared = has_shared || shared;
     for (const auto& e : list_sorted(ctx_, sink_, scope.dirs[prio].path)) {
       if (ctx_.should_stop()) return {};
-      if (is_dir_entry(ctx_, e.path, e.type)) {
+      // systemd follows a symlinked "foo.service.d", "x.target.wants"... like a directory (the
+      // FileSystem resolves it inside the root); the link itself is recorded. list_sorted is
+      // silent when the target is missing or not a directory.
+      std::optional<v1::UnitLink> dir_link;
+      const bool dir = is_dir_entry(ctx_, e.path, e.type);
+      if (!dir && is_dir_like_name(e.name) && is_link_entry(ctx_, e.path, e.type)) {
+        v1::UnitLink l;
+        l.set_path(e.path);
+        if (auto t = ctx_.host().read_link(e.path)) l.set_target(*t);
+        dir_link = std::move(l);
+      }
+      if (dir || dir_link) {
         for (std::string_view kind : {"wants", "requires", "upholds"}) {
           std::string suffix = "." + std::string(kind);
           if (!e.name.ends_with(suffix) || e.name.size() == suffix.size()) continue;
@@ -221,15 +275,30 @@ std::vector<MergedUnit> UnitLoader::load(const UnitScopeDirs& scope,
             link.set_via_unit(via);
             if (auto t = ctx_.host().read_link(l.path)) link.set_target(*t);
             links[l.name].push_back(std::move(link));
+            if (dir_link) {  // enabled through a symlinked directory: record that link too
+              v1::UnitLink d = *dir_link;
+              d.set_kind(std::string(kind) + "_dir_link");
+              d.set_via_unit(via);
+              links[l.name].push_back(std::move(d));
+            }
+            if (!shared) own.insert(l.name);
           }
         }
         if (e.name.ends_with(".d") && e.name.size() > 2) {
-          dropin_dirs[e.name.substr(0, e.name.size() - 2)].emplace_back(prio, e.path);
+          std::string key = e.name.substr(0, e.name.size() - 2);
+          std::optional<v1::UnitLink> dl;
+          if (dir_link) {
+            dl = *dir_link;
+            dl->set_kind("dropin_dir_link");
+          }
+          dropin_dirs[key].push_back({prio, e.path, std::move(dl)});
+          if (!shared) own.insert(key);
         }
         continue;
       }
       if (split_unit_name(e.name).valid) {
         candidates[e.name].push_back({e.path, prio, is_link_entry(ctx_, e.path, e.type)});
+        if (!shared) own.insert(e.name);
       }
     }
   }
@@ -244,6 +313,15 @@ std::vector<MergedUnit> UnitLoader::load(const UnitScopeDirs& scope,
   for (const auto& name : names) {
     if (ctx_.should_stop()) break;
     if (want && !want(name)) continue;
+    // A home scope: a unit nothing in the home dirs touches is the global scope's (reported
+    // there once, not again per home).
+    if (has_shared) {
+      auto keys = dropin_names(name);  // the name, its template, its dash prefixes
+      keys.push_back(split_unit_name(name).suffix);  // a home "service.d" changes every service
+      if (std::none_of(keys.begin(), keys.end(), [&](const auto& k) { return own.contains(k); })) {
+        continue;
+      }
+    }
     MergedUnit u;
     u.name = name;
     u.scope = scope.scope;
@@ -319,20 +397,33 @@ std::vector<MergedUnit> UnitLoader::load(const UnitScopeDirs& scope,
       continue;
     }
 
-    // Drop-ins: "<type>.d" (service.d/), "<template>.d", "<name>.d" from every search dir; a
-    // file name in a higher-priority dir hides the same name lower down; then applied in file
-    // name order (systemd.unit(5)). An alias also takes the drop-ins of the unit it names.
-    std::vector<std::pair<std::size_t, std::string>> dirs;
-    for (const std::string& key : {parts.suffix, u.template_name, u.alias_of, name}) {
-      if (key.empty()) continue;
-      if (auto d = dropin_dirs.find(key); d != dropin_dirs.end()) {
-        dirs.insert(dirs.end(), d->second.begin(), d->second.end());
+    // Drop-ins in systemd's order (unit_file_find_dropin_paths): first "<name>.d", "<template>.d"
+    // and the dash prefixes ("foo-.service.d") in every search dir (in priority order, most
+    // specific first in each), then the aliased unit's, and last the type-level "<type>.d"
+    // (service.d/) in every search dir, "the most generic, overridden by more specific
+    // drop-ins". A file name seen in an earlier
+    // dir of that list hides the same name later (so foo.service.d/x.conf beats service.d/x.conf
+    // and /etc beats /usr/lib); the files are then applied in file name order (systemd.unit(5)).
+    std::vector<const DropinDir*> dirs;
+    auto add_group = [&](const std::vector<std::string>& keys) {
+      for (std::size_t prio = 0; prio < scope.dirs.size(); ++prio) {
+        for (const std::string& key : keys) {
+          auto d = dropin_dirs.find(key);
+          if (d == dropin_dirs.end()) continue;
+          for (const auto& dd : d->second) {
+            if (dd.prio == prio) dirs.push_back(&dd);
+          }
+        }
       }
-    }
-    std::stable_sort(dirs.begin(), dirs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    };
+    add_group(dropin_names(name));
+    if (!u.alias_of.empty()) add_group(dropin_names(u.alias_of));
+    add_group({parts.suffix});
     std::map<std::string, std::string> by_name;
-    for (const auto& [prio, dir] : dirs) {
-      for (const auto& e : list_sorted(ctx_, sink_, dir)) {
+    for (const DropinDir* d : dirs) {
+      auto entries = list_sorted(ctx_, sink_, d->path);
+      if (d->dir_link && !entries.empty()) u.links.push_back(*d->dir_link);
+      for (const auto& e : entries) {
         if (e.name.ends_with(".conf")) by_name.emplace(e.name, e.path);
       }
     }

@@ -25,12 +25,17 @@ struct UnitScopeDirs {
   struct Dir {
     std::string path;
     bool generated = false;  // /run/systemd/generator*: written at boot by generators
+    // A global user dir in a home's search path (systemd --user reads ~/.config/systemd/user,
+    // then /etc/systemd/user...): a home unit is shadowed by, and takes drop-ins and links from,
+    // these dirs, but a unit found only in them is reported once, in UNIT_SCOPE_USER_GLOBAL.
+    bool shared = false;
   };
   std::vector<Dir> dirs;
 };
 
 // The system scope, the global user scope, and one home scope per distinct home directory in
-// /etc/passwd (parsed directly; preserved). Homes come only from the passwd file.
+// /etc/passwd (parsed directly; preserved). Homes come only from the passwd file. A home scope's
+// search path is the home dirs followed by the global user dirs (marked `shared`).
 // `uids` (optional) receives account name -> uid from the same passwd parse, for callers that
 // need it too (the passwd file is preserved once per collector run).
 std::vector<UnitScopeDirs> unit_scopes(const Context& ctx, Sink& sink,

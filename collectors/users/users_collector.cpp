@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "collectors/framework/evidence.h"
+#include "platform/checked_time.h"
 #include "platform/parsers/passwd.h"
 #include "platform/parsers/shadow.h"
 #include "platform/parsers/sudoers.h"
@@ -21,7 +22,6 @@ namespace parsers = platform::parsers;
 
 namespace {
 
-constexpr std::int64_t kNsPerDay = 86'400'000'000'000;
 
 // Forwards to `inner`, rewriting the raw bytes of PreservedFile records with `redact` (which
 // returns nullopt when nothing needs hiding). preserve_file digests the real bytes before it emits,
@@ -182,7 +182,9 @@ class SudoersWalk {
     auto p = preserve_file(ctx_, sink_, path);
     if (!p) return done(v1::SUDOERS_FILE_UNREADABLE);
     if (!done(v1::SUDOERS_FILE_PARSED)) return false;
-    auto parsed = parsers::parse_sudoers(p->bytes, ctx_.limits().max_file_bytes);
+    // sudo's own lexer has no line limit, but a logical line over 64 KiB is no policy a human
+    // wrote: cap it (malformed, first bytes kept) so joined continuations stay bounded.
+    auto parsed = parsers::parse_sudoers(p->bytes, kMaxSudoersLogicalLine);
     SudoersFileParse fp{std::move(*p), std::move(parsed)};
     if (!report_malformed(sink_, "sudoers_malformed_line", fp.file, fp.parse)) return false;
     files_.push_back(std::move(fp));
@@ -273,6 +275,10 @@ bool emit_sudoers(const Context& ctx, Sink& sink, const std::vector<SudoersFileP
   for (const auto& f : files) {
     for (const auto& a : f.parse.aliases) aliases.add(a);
   }
+  // Every passwd name with uid 0 is root to sudo ("(toor) ALL" runs commands as uid 0).
+  std::set<std::string, std::less<>> uid0_names;
+  auto [uid0_lo, uid0_hi] = names_by_uid.equal_range("0");
+  for (auto it = uid0_lo; it != uid0_hi; ++it) uid0_names.insert(it->second);
   // Principals for whom a Defaults line turns authentication off ("" = everyone).
   std::set<std::string> no_auth;
   for (const auto& f : files) {
@@ -344,7 +350,7 @@ bool emit_sudoers(const Context& ctx, Sink& sink, const std::vector<SudoersFileP
           pc->set_command(c.command);
           pc->set_negated(c.negated);
           bool nopw = noauth || std::find(c.tags.begin(), c.tags.end(), "NOPASSWD") != c.tags.end();
-          bool as_root = parsers::runs_as_root(aliases, c);
+          bool as_root = parsers::runs_as_root(aliases, c, uid0_names);
           bool all = parsers::is_all_commands(aliases, c);
           pc->set_nopasswd(nopw);
           pc->set_all_commands(all);
@@ -392,7 +398,9 @@ Outcome UsersCollector::collect(const Context& ctx, Sink& sink) noexcept {
   auto passwd_file = preserve_file(ctx, field2, platform::paths::kPasswd, must);
   if (!passwd_file && ctx.should_stop()) return cancelled;
   auto group_file = preserve_file(ctx, field2, platform::paths::kGroup, must);
-  auto shadow_file = preserve_file(ctx, shadow_sink, platform::paths::kShadow, must);
+  PreserveOptions shadow_options = must;
+  shadow_options.allow_secret = true;  // redacted by shadow_sink before it is emitted
+  auto shadow_file = preserve_file(ctx, shadow_sink, platform::paths::kShadow, shadow_options);
   if (ctx.should_stop()) return cancelled;
 
   platform::ParsedLines<parsers::PasswdEntry> pw;
@@ -472,7 +480,11 @@ Outcome UsersCollector::collect(const Context& ctx, Sink& sink) noexcept {
     if (s) {
       if (s->last_change) {
         a->set_last_change_days(*s->last_change);
-        a->set_last_change_utc_ns(*s->last_change * kNsPerDay);
+        if (auto ns = platform::days_to_ns(*s->last_change)) {
+          a->set_last_change_utc_ns(*ns);
+        } else {
+          a->set_aging_time_out_of_range(true);
+        }
         a->set_must_change_password(*s->last_change == 0);
       }
       if (s->min_days) a->set_min_days(*s->min_days);
@@ -481,7 +493,11 @@ Outcome UsersCollector::collect(const Context& ctx, Sink& sink) noexcept {
       if (s->inactive_days) a->set_inactive_days(*s->inactive_days);
       if (s->expire) {
         a->set_expire_days(*s->expire);
-        a->set_expire_utc_ns(*s->expire * kNsPerDay);
+        if (auto ns = platform::days_to_ns(*s->expire)) {
+          a->set_expire_utc_ns(*ns);
+        } else {
+          a->set_aging_time_out_of_range(true);
+        }
       }
       set_source(a->mutable_shadow_source(), *shadow_file, s->line);
     }

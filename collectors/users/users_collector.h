@@ -20,5 +20,7 @@ class UsersCollector final : public Collector {
 
 // Deepest @include nesting followed (the main file is depth 0).
 inline constexpr unsigned kMaxIncludeDepth = 8;
+// Cap on one sudoers logical line (continuations joined); longer lines are malformed.
+inline constexpr std::size_t kMaxSudoersLogicalLine = 64 << 10;
 
 }  // namespace hozen::collectors::users

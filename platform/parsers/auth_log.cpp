@@ -153,6 +153,27 @@ std::string_view kv(std::string_view s, std::string_view key) {
   return {};
 }
 
+// The " ; "-separated parts of sudo's reason prefix, trimmed, empty parts dropped.
+std::vector<std::string_view> split_fields(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  while (pos <= s.size()) {
+    auto end = s.find(" ; ", pos);
+    auto part = trim(s.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+    if (!part.empty() && part != ";") out.push_back(part);
+    if (end == std::string_view::npos) break;
+    pos = end + 3;
+  }
+  return out;
+}
+
+// A last non-COMMAND field ends the line: drop a dangling " ;" and blanks.
+std::string_view trim_field_end(std::string_view s) {
+  s = trim(s);
+  if (s.ends_with(" ;")) s.remove_suffix(2);
+  return trim(s);
+}
+
 // "name=bob, UID=1001, ..." (shadow tools).
 std::string_view field(std::string_view s, std::string_view key) {
   std::size_t pos = 0;
@@ -168,45 +189,84 @@ std::string_view field(std::string_view s, std::string_view key) {
   return {};
 }
 
-// sudo(8) log line: "alice : [reason ; ]TTY=pts/0 ; PWD=/home/alice ; USER=root ;
-// COMMAND=/bin/bash"
+// sudo(8) log line (sudo's eventlog new_logline(), fields in this fixed order):
+//   "alice : [reason ; [error ; ]]TTY=pts/0 ; [CHROOT=d ; ]PWD=/home/alice ; USER=root ;
+//    [GROUP=g ; ][TSID=x ; ][ENV=A=1 B=2 ; ]COMMAND=/bin/bash args"
+// PWD, ENV and COMMAND are free text (a directory name or an argument may hold " ; USER=x"), so
+// the fields are taken in sudo's order: reasons only from the text before the first "TTY="
+// field, then each value runs to the first " ; " that is followed by a LATER key in that order,
+// and COMMAND is the rest of the line after the first COMMAND= field that follows them. A PWD of
+// "/tmp/a ; b" therefore stays one directory (not a failure reason). When a key appears more
+// than once at a field boundary no rule can tell a forged field from the real one (a crafted
+// PWD and a crafted argument produce the same bytes): the first-in-order reading is kept and
+// the event is flagged `ambiguous`.
+constexpr std::string_view kSudoKeys[] = {"TTY=", "CHROOT=", "PWD=", "USER=", "GROUP=",
+                                          "TSID=", "ENV=", "COMMAND="};
+constexpr std::size_t kSudoCommand = std::size(kSudoKeys) - 1;
+
+// The first field boundary at or after `from` (the start of `s`, or just after " ; ") where one
+// of kSudoKeys[first..] begins; npos when none. `key` gets the index of the key found.
+std::size_t next_sudo_key(std::string_view s, std::size_t from, std::size_t first,
+                          std::size_t* key) {
+  for (std::size_t pos = from; pos <= s.size();) {
+    const bool boundary = pos == 0 || (pos >= 3 && s.substr(pos - 3, 3) == " ; ");
+    if (boundary) {
+      for (std::size_t k = first; k < std::size(kSudoKeys); ++k) {
+        if (s.substr(pos).starts_with(kSudoKeys[k])) {
+          *key = k;
+          return pos;
+        }
+      }
+    }
+    // From pos - 1 so that " ; ; KEY=" still finds the second separator; always progresses.
+    std::size_t sep = s.find(" ; ", pos == 0 ? 0 : pos - 1);
+    if (sep == std::string_view::npos) break;
+    pos = sep + 3;
+  }
+  return std::string_view::npos;
+}
+
 bool sudo_line(std::string_view m, AuthEvent* e) {
   m = trim(m);
   auto colon = m.find(" : ");
   if (colon == std::string_view::npos) return false;
   std::string_view rest = m.substr(colon + 3);
-  if (rest.find("TTY=") == std::string_view::npos && rest.find("USER=") == std::string_view::npos)
-    return false;
+  std::size_t key = 0;
+  std::size_t at = next_sudo_key(rest, 0, 0, &key);
+  if (at == std::string_view::npos) return false;
   e->kind = "sudo";
   e->service = "sudo";
   e->user = std::string(m.substr(0, colon));
-  // COMMAND= is last and may itself contain " ; ".
-  auto cmd = rest.find("COMMAND=");
-  if (cmd != std::string_view::npos) {
-    e->command = std::string(rest.substr(cmd + 8));
-    rest = rest.substr(0, cmd);
-  }
+  // Failure reasons: only the text before the first field ("3 incorrect password attempts ; ").
   std::string reasons;
-  std::size_t pos = 0;
-  while (pos < rest.size()) {
-    auto end = rest.find(" ; ", pos);
-    auto part =
-        trim(rest.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
-    if (starts(part, "TTY="))
-      e->tty = std::string(part.substr(4));
-    else if (starts(part, "PWD="))
-      e->cwd = std::string(part.substr(4));
-    else if (starts(part, "USER="))
-      e->target_user = std::string(part.substr(5));
-    else if (starts(part, "GROUP=") || starts(part, "ENV=") || starts(part, "TSID=") ||
-             starts(part, "CHROOT=") || part.empty() || part == ";") {
-      // other sudo fields: kept in the message
-    } else {
-      if (!reasons.empty()) reasons += "; ";
-      reasons += part;
+  for (std::string_view part : split_fields(rest.substr(0, at))) {
+    if (!reasons.empty()) reasons += "; ";
+    reasons += part;
+  }
+  while (at != std::string_view::npos) {
+    const std::size_t k = key;
+    const std::size_t value_at = at + kSudoKeys[k].size();
+    std::size_t next = k == kSudoCommand ? std::string_view::npos
+                                         : next_sudo_key(rest, value_at, k + 1, &key);
+    std::string_view value = rest.substr(
+        value_at, next == std::string_view::npos ? std::string_view::npos : next - 3 - value_at);
+    if (next == std::string_view::npos && k != kSudoCommand) value = trim_field_end(value);
+    const std::string_view name = kSudoKeys[k];
+    if (name == "TTY=") e->tty = std::string(value);
+    else if (name == "PWD=") e->cwd = std::string(value);
+    else if (name == "USER=") e->target_user = std::string(value);
+    else if (name == "COMMAND=") e->command = std::string(value);
+    // CHROOT, GROUP, TSID, ENV: kept in the message.
+    at = next;
+  }
+  // A key seen at more than one field boundary: forged fields are possible.
+  for (std::size_t k = 0; k < std::size(kSudoKeys) && !e->ambiguous; ++k) {
+    std::size_t seen = 0;
+    for (std::size_t pos = 0; (pos = rest.find(kSudoKeys[k], pos)) != std::string_view::npos;
+         pos += kSudoKeys[k].size()) {
+      if (pos == 0 || (pos >= 3 && rest.substr(pos - 3, 3) == " ; ")) ++seen;
     }
-    if (end == std::string_view::npos) break;
-    pos = end + 3;
+    e->ambiguous = seen > 1;
   }
   if (!reasons.empty()) {
     e->success = false;

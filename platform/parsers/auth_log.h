@@ -64,6 +64,9 @@ struct AuthEvent {
   std::optional<std::uint32_t> gid;
   std::string home;
   std::string shell;
+  // sudo: a key (USER=, COMMAND=, PWD=...) appears at more than one field boundary, so a free-text
+  // field (PWD, ENV, COMMAND) may carry forged fields; the first-in-sudo's-order reading is kept.
+  bool ambiguous = false;
 };
 
 struct AuthLine {

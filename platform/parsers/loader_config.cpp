@@ -33,6 +33,47 @@ bool key_char(char c) {
          c == '-';
 }
 
+// One C escape as systemd's cunescape() decodes it, for udev's e"..." values. `i` indexes the
+// byte after the backslash; appends the decoded byte(s) and returns how many bytes of `s` after
+// the backslash were consumed (at least 1). An unknown escape is kept literally (udev would
+// refuse the rule; the collector still shows what it says).
+std::size_t c_unescape(std::string_view s, std::size_t i, std::string& out) {
+  auto hex = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  const char c = s[i];
+  switch (c) {
+    case 'a': out += '\a'; return 1;
+    case 'b': out += '\b'; return 1;
+    case 'f': out += '\f'; return 1;
+    case 'n': out += '\n'; return 1;
+    case 'r': out += '\r'; return 1;
+    case 't': out += '\t'; return 1;
+    case 'v': out += '\v'; return 1;
+    case 's': out += ' '; return 1;
+    case '\\': case '"': case '\'': case '?': out += c; return 1;
+    case 'x':
+      if (i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+        out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+        return 3;
+      }
+      break;
+    default:
+      if (c >= '0' && c <= '7' && i + 2 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7' &&
+          s[i + 2] >= '0' && s[i + 2] <= '7') {
+        out += static_cast<char>(((c - '0') << 6) | ((s[i + 1] - '0') << 3) | (s[i + 2] - '0'));
+        return 3;
+      }
+      break;
+  }
+  out += '\\';
+  out += c;
+  return 1;
+}
+
 }  // namespace
 
 ParsedLines<LineToken> parse_ld_so_preload(std::string_view text) {
@@ -102,6 +143,12 @@ ParsedLines<UdevRule> parse_udev_rules(std::string_view text) {
         return;
       }
       while (i < s.size() && blank(s[i])) ++i;
+      // udev_rule_parse_value(): e"..." is C-unescaped, i"..." matches case-insensitively.
+      if (i + 1 < s.size() && (s[i] == 'e' || s[i] == 'i') && s[i + 1] == '"') {
+        a.escaped = s[i] == 'e';
+        a.case_insensitive = s[i] == 'i';
+        ++i;
+      }
       if (i >= s.size() || s[i] != '"') {
         out.malformed.push_back({n, l, "value is not double-quoted"});
         return;
@@ -109,7 +156,10 @@ ParsedLines<UdevRule> parse_udev_rules(std::string_view text) {
       ++i;
       bool closed = false;
       for (; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '"') {
+        if (s[i] == '\\' && i + 1 < s.size() && a.escaped) {
+          std::size_t used = c_unescape(s, i + 1, a.value);
+          i += used;  // the loop's ++i steps over the last byte of the escape
+        } else if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '"') {
           a.value += '"';
           ++i;
         } else if (s[i] == '"') {
@@ -133,17 +183,28 @@ ParsedLines<UdevRule> parse_udev_rules(std::string_view text) {
     }
     out.entries.push_back(std::move(r));
   };
+  // udev_rules_parse_file(): leading whitespace is skipped and a comment line is dropped BEFORE
+  // the continuation test, also inside a continuation, so "# x \" never swallows the next rule.
+  // A line whose last byte is '\' continues; the backslash is removed.
+  bool continuing = false;
   for_each_line(text, [&](std::uint64_t n, std::string_view line) {
-    if (logical.empty()) start = n;
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t' ||
+                             line.front() == '\r')) {
+      line.remove_prefix(1);
+    }
+    if (!line.empty() && line.front() == '#') return;
+    if (!continuing) start = n;
     if (!line.empty() && line.back() == '\\') {
       logical.append(line.substr(0, line.size() - 1));
+      continuing = true;
       return;
     }
+    continuing = false;
     logical.append(line);
     rule(start, logical);
     logical.clear();
   });
-  if (!logical.empty()) rule(start, logical);
+  if (continuing) rule(start, logical);
   return out;
 }
 

@@ -36,7 +36,9 @@ struct UdevAssignment {
   std::string key;    // "RUN", "PROGRAM", "IMPORT", "ACTION", ...
   std::string attr;   // text inside {} ("program" for IMPORT{program}), may be empty
   std::string op;     // "==", "!=", "=", "+=", "-=", ":="
-  std::string value;  // unquoted
+  std::string value;  // unquoted (and C-unescaped for e"...")
+  bool escaped = false;           // e"...": the value was C-unescaped (\n, \xNN, ...)
+  bool case_insensitive = false;  // i"...": a case-insensitive match
 };
 
 struct UdevRule {
@@ -46,7 +48,10 @@ struct UdevRule {
   bool executes = false;  // has RUN, PROGRAM or IMPORT{program} (code run by udevd)
 };
 
-// udev rules: '#' comments, '\' continuations, comma-separated KEY[{attr}]op"value" pairs.
+// udev rules as udevd reads them: leading blanks are skipped, a line starting with '#' is dropped
+// before continuations are joined (also in the middle of one: "# x \" does not continue), a line
+// ending in '\' continues on the next; comma-separated KEY[{attr}]op"value" pairs, where the value
+// may carry udev's e"..." (C escapes) or i"..." (case-insensitive) prefix.
 // Malformed: a pair without an operator or without a quoted value. Never throws.
 ParsedLines<UdevRule> parse_udev_rules(std::string_view text);
 

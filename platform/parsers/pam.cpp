@@ -106,19 +106,37 @@ ParsedLines<PamRule> parse_pam(std::string_view text, bool with_service) {
     for (std::size_t i = base + 3; i < f.size(); ++i) r.args.push_back(std::move(f[i]));
     out.entries.push_back(std::move(r));
   };
+  // libpam's line assembly (_pam_assemble_line / _pam_line_assemble): a blank or whole-comment
+  // line is skipped, also inside a continuation; otherwise the line is cut at its first '#'
+  // BEFORE the continuation test, and a cut line always ends the rule (so "# x \" never
+  // swallows the next line). An uncut line continues when, trailing blanks ignored, it ends
+  // in '\'; the backslash becomes a space.
+  bool continuing = false;
   for_each_line(text, [&](std::uint64_t n, std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (logical.empty()) start = n;
-    if (!line.empty() && line.back() == '\\') {
-      logical.append(line.substr(0, line.size() - 1));
-      logical += ' ';
-      return;
+    std::string_view s = line;
+    while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+    if (s.empty() || s.front() == '#') return;
+    if (!continuing) start = n;
+    const std::size_t hash = s.find('#');
+    if (hash != std::string_view::npos) {
+      logical.append(s.substr(0, hash));
+      continuing = false;
+    } else {
+      std::string_view body = s;
+      while (!body.empty() && blank(body.back())) body.remove_suffix(1);
+      continuing = !body.empty() && body.back() == '\\';
+      if (continuing) {
+        logical.append(body.substr(0, body.size() - 1));
+        logical += ' ';
+        return;
+      }
+      logical.append(s);
     }
-    logical.append(line);
     flush(logical, start);
     logical.clear();
   });
-  if (!logical.empty()) flush(logical, start);
+  if (continuing) flush(logical, start);
   return out;
 }
 

@@ -24,8 +24,10 @@ struct PamRule {
   std::string at_include;          // "@include common-auth" (Debian's pam.d extension): the target
 };
 
-// Lines: '#' starts a comment, a trailing '\' continues a rule on the next line, a trailing '\r'
-// is dropped. Malformed (kept with bytes): fewer fields than a rule needs, unknown type,
+// Lines as libpam assembles them: '#' starts a comment and is cut off BEFORE continuations are
+// joined, so a line holding a '#' always ends its rule; blank and whole-comment lines are
+// skipped (also between continuation lines); an uncut line ending in '\' (trailing blanks
+// ignored) continues on the next line; a trailing '\r' is dropped. Malformed (kept with bytes): fewer fields than a rule needs, unknown type,
 // unterminated '['. `with_service` selects the pam.conf layout. Never throws; any bytes.
 ParsedLines<PamRule> parse_pam(std::string_view text, bool with_service);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
 
 namespace hozen::platform::parsers {
@@ -96,6 +97,20 @@ std::size_t find_unescaped(std::string_view s, char c, std::size_t from = 0) {
     }
     if (s[i] == '"') quoted = !quoted;
     if (s[i] == c && !quoted) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Position of the first unescaped character of `set` outside double quotes at or after `from`.
+std::size_t find_unescaped_any(std::string_view s, std::string_view set, std::size_t from) {
+  bool quoted = false;
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (s[i] == '"') quoted = !quoted;
+    if (!quoted && set.find(s[i]) != std::string_view::npos) return i;
   }
   return std::string_view::npos;
 }
@@ -204,9 +219,9 @@ std::string parse_privileges(std::string_view s, std::vector<SudoersCommandSpec>
           pos = e;
         }
       }
-      std::size_t comma = find_unescaped(s, ',', pos);
-      std::size_t colon = find_unescaped(s, ':', pos);
-      std::size_t end = std::min(comma, colon);
+      // One scan to whichever of ',' (next command) or ':' (next Host_List) comes first:
+      // searching for each separately rescanned the rest of the line per command (quadratic).
+      std::size_t end = find_unescaped_any(s, ",:", pos);
       std::string_view cmd =
           trim(s.substr(pos, end == std::string_view::npos ? s.size() - pos : end - pos));
       SudoersCommandSpec c = cur;
@@ -217,7 +232,7 @@ std::string parse_privileges(std::string_view s, std::vector<SudoersCommandSpec>
       out.push_back(std::move(c));
       if (end == std::string_view::npos) return {};
       pos = end + 1;
-      if (end == colon) break;  // another "Host_List = ..." follows
+      if (s[end] == ':') break;  // another "Host_List = ..." follows
     }
   }
 }
@@ -406,20 +421,58 @@ std::vector<std::string> SudoersAliases::expand(std::string_view kind,
   return out;
 }
 
-bool runs_as_root(const SudoersAliases& aliases, const SudoersCommandSpec& c) {
+const std::vector<std::string>* SudoersAliases::members(std::string_view kind,
+                                                       std::string_view name) const {
+  auto k = by_kind_.find(kind);
+  if (k == by_kind_.end()) return nullptr;
+  auto it = k->second.find(name);
+  return it == k->second.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+// sudo's userlist_matches() for the user root: the list is walked from its END and the first
+// entry that matches decides (a negated one denies), so "(!root, ALL)" grants root and
+// "(ALL, !root)" does not. An alias is matched the same way over its members and its result is
+// inverted when the alias is negated. nullopt: no entry matches. Loops add nothing; at most
+// `budget` entries are looked at (hostile nesting).
+std::optional<bool> runas_list_matches_root(const SudoersAliases& aliases,
+                                            const std::vector<std::string>& list,
+                                            const std::set<std::string, std::less<>>& uid0_names,
+                                            std::vector<std::string_view>& path,
+                                            std::size_t& budget) {
+  for (auto it = list.rbegin(); it != list.rend(); ++it) {
+    if (budget == 0) return std::nullopt;
+    --budget;
+    std::string_view m = *it;
+    bool neg = false;
+    while (m.starts_with('!')) {
+      neg = !neg;
+      m = trim(m.substr(1));
+    }
+    std::optional<bool> r;
+    if (m == "ALL" || m == "root" || m == "#0" || uid0_names.contains(m)) {
+      r = true;
+    } else if (const auto* members = aliases.members("Runas_Alias", m)) {
+      if (std::find(path.begin(), path.end(), m) != path.end()) continue;
+      path.push_back(m);
+      r = runas_list_matches_root(aliases, *members, uid0_names, path, budget);
+      path.pop_back();
+    }
+    if (r) return neg ? !*r : *r;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool runs_as_root(const SudoersAliases& aliases, const SudoersCommandSpec& c,
+                  const std::set<std::string, std::less<>>& uid0_names) {
   if (!c.runas_given) return true;
   if (c.runas_users.empty()) return c.runas_groups.empty();  // "()" default user; "(:g)" self
-  bool yes = false, excluded = false;
-  for (const auto& u : c.runas_users) {
-    for (const auto& leaf : aliases.expand("Runas_Alias", u)) {
-      bool neg = leaf.starts_with('!');
-      std::string_view name = neg ? std::string_view(leaf).substr(1) : std::string_view(leaf);
-      bool root = name == "root" || name == "#0";
-      if (neg && (root || name == "ALL")) excluded = true;
-      if (!neg && (root || name == "ALL")) yes = true;
-    }
-  }
-  return yes && !excluded;
+  std::vector<std::string_view> path;
+  std::size_t budget = SudoersAliases::kExpandBudget;
+  return runas_list_matches_root(aliases, c.runas_users, uid0_names, path, budget).value_or(false);
 }
 
 bool is_all_commands(const SudoersAliases& aliases, const SudoersCommandSpec& c) {

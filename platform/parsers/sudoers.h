@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,8 @@ class SudoersAliases {
   // Leaves are deduplicated; a loop adds nothing more; at most kExpandBudget steps.
   std::vector<std::string> expand(std::string_view kind, std::string_view member) const;
   bool is_alias(std::string_view kind, std::string_view name) const;
+  // The members of alias `name` of `kind` as written (not expanded), or nullptr.
+  const std::vector<std::string>* members(std::string_view kind, std::string_view name) const;
 
  private:
   void expand_into(std::string_view kind, std::string_view member, bool negate,
@@ -89,10 +92,13 @@ class SudoersAliases {
       by_kind_;
 };
 
-// True when the command runs as root: no Runas spec (sudo's default, root), or a Runas user list
-// that includes "ALL", "root" or "#0" (aliases expanded) and does not exclude root ("!root").
-// "(:group)" alone runs as the invoking user: false.
-bool runs_as_root(const SudoersAliases& aliases, const SudoersCommandSpec& c);
+// True when the command may run as root: no Runas spec (sudo's default, root), or a Runas user
+// list that matches root the way sudo decides it: walked from the end, the first entry that
+// matches root ("ALL", "root", "#0", any name in `uid0_names` (passwd names with uid 0), or a
+// Runas_Alias that matches) decides, a '!' inverting it. So "(!root, ALL)" grants root (ALL is
+// last) and "(ALL, !root)" does not. "(:group)" alone runs as the invoking user: false.
+bool runs_as_root(const SudoersAliases& aliases, const SudoersCommandSpec& c,
+                  const std::set<std::string, std::less<>>& uid0_names = {});
 
 // True when the command is "ALL" or a Cmnd_Alias that expands to "ALL".
 bool is_all_commands(const SudoersAliases& aliases, const SudoersCommandSpec& c);

@@ -19,6 +19,14 @@ bool is_comment(std::string_view trimmed) {
   return !trimmed.empty() && (trimmed.front() == '#' || trimmed.front() == ';');
 }
 
+// True when the last byte is a backslash that is not itself escaped (an odd run of trailing
+// backslashes), as config_parse() decides it.
+bool ends_in_unescaped_backslash(std::string_view s) {
+  std::size_t run = 0;
+  while (run < s.size() && s[s.size() - 1 - run] == '\\') ++run;
+  return run % 2 == 1;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -99,10 +107,15 @@ ParsedLines<UnitAssignment> parse_unit_file(std::string_view text) {
 
   for_each_line(text, [&](std::uint64_t n, std::string_view line) {
     if (line.size() > kMaxUnitLine) line = line.substr(0, kMaxUnitLine);
-    std::string_view t = trim(line);
-    if (continuing && is_comment(t)) return;  // comments between continuation lines are skipped
-    const bool more = !t.empty() && t.back() == '\\';
-    std::string_view body = more ? line.substr(0, line.rfind('\\')) : line;
+    // systemd's read_line() ends a line at "\n" or "\r\n".
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // config_parse() drops a comment line before it looks at continuations: "# x \" neither
+    // continues itself nor swallows the next line, and a comment inside a continuation is skipped.
+    if (is_comment(trim(line))) return;
+    // A continuation is a raw line whose last byte is an unescaped backslash ("a \ " and "a\\"
+    // are not continuations); the backslash becomes the joining space.
+    const bool more = ends_in_unescaped_backslash(line);
+    std::string_view body = more ? line.substr(0, line.size() - 1) : line;
     if (!continuing) {
       if (!more) {
         finish(n, body, line);

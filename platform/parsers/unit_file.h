@@ -21,7 +21,10 @@ struct UnitAssignment {
   std::string value;       // whitespace around '=' and at the ends trimmed
 };
 
-// Parses a unit file or drop-in. Comments start with '#' or ';' (after leading whitespace).
+// Parses a unit file or drop-in. Comments start with '#' or ';' (after leading whitespace) and
+// are dropped before continuations are considered, as systemd's config_parse() does: a comment
+// ending in '\' does not continue, and comments inside a continuation are skipped. A line
+// continues when its last raw byte is an unescaped '\' (trailing blanks after it end the line).
 // Malformed (kept with their bytes, parsing continues): an assignment before any section, a line
 // that is neither a section header nor key=value, a header without ']'. A continuation running
 // off the end of the text still yields its assignment. Never fails: binary garbage only adds

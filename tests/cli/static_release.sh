@@ -21,7 +21,7 @@ if command -v strace >/dev/null; then
   first_file=$(grep -n 'os-release' order.txt | head -1 | cut -d: -f1)
   last_net=$(grep -n 'net/tcp' order.txt | tail -1 | cut -d: -f1)
   last_maps=$(grep -n '"maps"' order.txt | tail -1 | cut -d: -f1)
-  last_modules=$(grep -n 'modules"' order.txt | tail -1 | cut -d: -f1)
+  last_modules=$(grep -nE 'proc/modules"|sys/module' order.txt | tail -1 | cut -d: -f1)
   if [ -n "$first_file" ] && [ -n "$last_net" ] && [ -n "$last_maps" ] && [ -n "$last_modules" ] &&
      [ "$last_net" -lt "$first_file" ] && [ "$last_maps" -lt "$first_file" ] && [ "$last_modules" -lt "$first_file" ]; then
     pass

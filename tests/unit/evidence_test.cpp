@@ -228,3 +228,27 @@ TEST_CASE("preserve_file inflates .gz for the parser and keeps the compressed by
   CHECK(sink.records[0].preserved_file().raw() == z);
   CHECK(c.result->sha256 == platform::as_bytes(platform::Sha256::of(z)));
 }
+
+TEST_CASE("preserve_file refuses a path that leads to a password-hash file", "[evidence][secrets]") {
+  testing::TempDir dir;
+  std::string root = dir / "root";
+  testing::apply_manifest(root,
+                          "write etc/shadow root:$6$SECRETHASH$xyz:19000:0:99999:7:::\\n\n"
+                          "mkdir var/log\n"
+                          "symlink var/log/auth.log.9 /etc/shadow\n");
+  ::link((root + "/etc/shadow").c_str(), (root + "/var/log/hard").c_str());
+  for (const char* p : {"/var/log/auth.log.9", "/var/log/hard"}) {
+    INFO(p);
+    PreserveOne c(p, {});
+    auto sink = testing::run_on_root(c, root);
+    CHECK_FALSE(c.result);
+    REQUIRE(sink.errors.size() == 1);
+    CHECK(sink.errors[0].status == v1::ITEM_DENIED);
+    for (const auto& r : sink.records) CHECK(r.DebugString().find("SECRETHASH") == std::string::npos);
+  }
+  collectors::PreserveOptions allowed;
+  allowed.allow_secret = true;
+  PreserveOne users("/etc/shadow", allowed);
+  testing::run_on_root(users, root);
+  CHECK(users.result);  // the users collector reads it (and redacts it before it is emitted)
+}

@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "platform/fs.h"
 #include "tests/support/temp_dir.h"
@@ -141,4 +144,30 @@ TEST_CASE("T6: O_NOATIME refused (not the owner) falls back and flags the item",
   ::waitpid(pid, &status, 0);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("read_file never opens a FIFO: a writer waiting for a reader stays blocked", "[fs]") {
+  testing::TempDir dir;
+  const std::string fifo = dir / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::atomic<bool> writer_opened{false};
+  std::thread writer([&] {
+    int fd = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);  // blocks until someone opens for reading
+    writer_opened = true;
+    if (fd >= 0) ::close(fd);
+  });
+  auto fs = platform::RootedFileSystem::open(dir.path());
+  REQUIRE(fs);
+  auto r = (*fs)->read_file("/fifo", 1024);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().kind == platform::ErrorKind::kNotRegular);
+  auto x = (*fs)->read_data_extents("/fifo", 1024, 16);
+  REQUIRE_FALSE(x);
+  CHECK(x.error().kind == platform::ErrorKind::kNotRegular);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(writer_opened.load());  // had read_file opened it, the writer's open would have returned
+  int rd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // release the writer
+  writer.join();
+  if (rd >= 0) ::close(rd);
+  CHECK(writer_opened.load());
 }

@@ -123,6 +123,41 @@ TEST_CASE("auth log: sudo success and failures carry invoker, tty, cwd, target, 
     CHECK(e.tty == "/dev/pts/2");
     CHECK(e.source_address.empty());
   }
+  SECTION("sudo-pwd-with-semicolon-is-not-a-failure-reason") {
+    auto e = event_of("Dec 31 10:07:00 h sudo: eve : TTY=pts/4 ; PWD=/tmp/a ; b ; USER=root ; COMMAND=/bin/bash");
+    CHECK(e.success);
+    CHECK(e.failure_reason.empty());
+    CHECK(e.cwd == "/tmp/a ; b");
+    CHECK(e.target_user == "root");
+    CHECK(e.command == "/bin/bash");
+    CHECK_FALSE(e.ambiguous);
+  }
+  SECTION("sudo-pwd-forging-user-and-command-is-flagged-ambiguous") {
+    // cd "/tmp/x ; USER=nobody ; COMMAND=/bin/true" && sudo /bin/bash. The same bytes arise from
+    // sudo -u nobody /bin/true "; USER=root ; COMMAND=/bin/bash": no rule can tell them apart,
+    // so sudo's field order (first USER= after PWD=, COMMAND= to the end) is kept, the real
+    // fields survive inside the command text, and the event is flagged.
+    auto e = event_of("Dec 31 10:08:00 h sudo: eve : TTY=pts/4 ; PWD=/tmp/x ; USER=nobody ; COMMAND=/bin/true ; USER=root ; COMMAND=/bin/bash");
+    CHECK(e.success);
+    CHECK(e.failure_reason.empty());
+    CHECK(e.ambiguous);
+    CHECK(e.cwd == "/tmp/x");
+    CHECK(e.target_user == "nobody");
+    CHECK(e.command == "/bin/true ; USER=root ; COMMAND=/bin/bash");
+  }
+  SECTION("sudo-reason-text-after-tty-is-not-a-reason") {
+    auto e = event_of("Dec 31 10:09:00 h sudo: eve : TTY=pts/4 ; PWD=/ ; USER=root ; ENV=A=1 ; x ; COMMAND=/bin/id");
+    CHECK(e.success);
+    CHECK(e.command == "/bin/id");
+    CHECK(e.target_user == "root");
+  }
+  SECTION("sudo-failure-with-pwd-semicolons") {
+    auto e = event_of("Dec 31 10:10:00 h sudo: eve : command not allowed ; TTY=pts/4 ; PWD=/tmp/a ; b ; USER=root ; COMMAND=/bin/sh");
+    CHECK_FALSE(e.success);
+    CHECK(e.failure_reason == "command not allowed");
+    CHECK(e.cwd == "/tmp/a ; b");
+    CHECK(e.target_user == "root");
+  }
   SECTION("sudo-unrelated-message-is-not-an-event") {
     auto l = parsers::parse_syslog_line("Dec 31 10:06:00 h sudo: unable to resolve host h");
     parsers::AuthEvent e;

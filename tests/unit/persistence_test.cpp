@@ -3,6 +3,8 @@
 // the persistence_basic fixture (golden), with injected failures, declared inputs and caps.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -174,6 +176,73 @@ TEST_CASE("pam: rules, brackets, includes, continuations, bad lines", "[persiste
   REQUIRE(conf.entries.size() == 1);
   CHECK(conf.entries[0].service == "login");
   CHECK(conf.malformed.size() == 1);
+}
+
+TEST_CASE("pam: a comment is cut before continuation lines are joined", "[persistence][pam]") {
+  SECTION("trailing-comment-ending-in-backslash") {
+    auto p = parsers::parse_pam(
+        "auth required pam_unix.so # x \\\n"
+        "auth optional pam_exec.so /tmp/.x\n",
+        false);
+    REQUIRE(p.entries.size() == 2);
+    CHECK(p.entries[0].module == "pam_unix.so");
+    CHECK(p.entries[0].args.empty());
+    CHECK(p.entries[1].module == "pam_exec.so");
+    CHECK(p.entries[1].args == std::vector<std::string>{"/tmp/.x"});
+    CHECK(p.entries[1].line == 2);
+    CHECK(p.malformed.empty());
+  }
+  SECTION("whole-line-comment-ending-in-backslash") {
+    auto p = parsers::parse_pam("# x \\\nauth optional pam_exec.so /tmp/.x\n", false);
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.entries[0].module == "pam_exec.so");
+    CHECK(p.entries[0].line == 2);
+  }
+  SECTION("comment-line-inside-a-continuation-is-skipped") {
+    auto p = parsers::parse_pam("auth optional \\\n# x\n\n  pam_exec.so /tmp/.x\n", false);
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.entries[0].module == "pam_exec.so");
+    CHECK(p.entries[0].line == 1);
+  }
+  SECTION("backslash-followed-by-blanks-still-continues") {
+    auto p = parsers::parse_pam("auth optional \\ \t\npam_exec.so /tmp/.x\n", false);
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.entries[0].module == "pam_exec.so");
+  }
+}
+
+TEST_CASE("udev: comments are dropped before continuations; e\"\" and i\"\" values",
+          "[persistence][loader]") {
+  SECTION("comment-ending-in-backslash-does-not-swallow-next-rule") {
+    auto p = parsers::parse_udev_rules("# x \\\nACTION==\"add\", RUN+=\"/tmp/.x\"\n");
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.entries[0].executes);
+    CHECK(p.entries[0].line == 2);
+    REQUIRE(p.entries[0].pairs.size() == 2);
+    CHECK(p.entries[0].pairs[1].value == "/tmp/.x");
+  }
+  SECTION("indented-comment-inside-a-continuation-is-skipped") {
+    auto p = parsers::parse_udev_rules("ACTION==\"add\", \\\n  # x \\\n  RUN+=\"/tmp/.x\"\n");
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.entries[0].executes);
+    CHECK(p.entries[0].line == 1);
+  }
+  SECTION("escaped-value-prefix") {
+    auto p = parsers::parse_udev_rules("ACTION==\"add\", RUN+=e\"/tmp/.x\\x41\\\"q\\n\"\n");
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.malformed.empty());
+    CHECK(p.entries[0].executes);
+    REQUIRE(p.entries[0].pairs.size() == 2);
+    CHECK(p.entries[0].pairs[1].escaped);
+    CHECK(p.entries[0].pairs[1].value == "/tmp/.xA\"q\n");
+  }
+  SECTION("case-insensitive-value-prefix") {
+    auto p = parsers::parse_udev_rules("ACTION==i\"ADD\", RUN+=\"/tmp/.x\"\n");
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.entries[0].executes);
+    CHECK(p.entries[0].pairs[0].case_insensitive);
+    CHECK(p.entries[0].pairs[0].value == "ADD");
+  }
 }
 
 TEST_CASE("sshd_config: keywords, separators, quotes, Match blocks", "[persistence][sshd]") {
@@ -372,7 +441,8 @@ TEST_CASE("persistence: the persistence_basic fixture", "[persistence]") {
     CHECK(u[0]->udev().match_keys() == "ACTION==\"add\", SUBSYSTEM==\"usb\"");
     CHECK(u[1]->udev().attr() == "program");
     CHECK(u[1]->source().line() == 4);
-    CHECK(u[1]->raw() == "SUBSYSTEM==\"net\",   IMPORT{program}=\"/usr/local/bin/netid %k\"");
+    // udevd skips the leading blanks of a continuation line before joining it.
+    CHECK(u[1]->raw() == "SUBSYSTEM==\"net\", IMPORT{program}=\"/usr/local/bin/netid %k\"");
     CHECK(u[2]->command() == "never-runs");  // PROGRAM== still runs the program
     CHECK(u[3]->udev().key() == "PROGRAM");
     CHECK(u[4]->udev().attr() == "builtin");
@@ -502,4 +572,38 @@ TEST_CASE("persistence parsers survive random bytes", "[persistence][dpkg]") {
     (void)platform::base64_decode(s);
   }
   SUCCEED();
+}
+
+TEST_CASE("persistence: authorized-keys-per-account-sharing-a-home and home-is-root-dir", "[persistence]") {
+  testing::FixtureRoot fx("persistence_basic");
+  const std::string& r = fx.root();
+  const std::string key =
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBgTjA/3aecGz49h36hb1VbzIIK7lcrkvvt2Aj5P1rPn ";
+  {
+    // toor shares /root with root: its "%u" key file was never read when homes were deduplicated.
+    std::ofstream out(r + "/etc/ssh/authorized_keys/toor", std::ios::binary);
+    out << key << "toor@implant\n";
+  }
+  {
+    std::ofstream out(r + "/etc/passwd", std::ios::app | std::ios::binary);
+    out << "svc:x:998:998::/:/bin/sh\n";
+  }
+  std::filesystem::create_directories(r + "/.ssh");
+  {
+    std::ofstream out(r + "/.ssh/authorized_keys", std::ios::binary);
+    out << key << "svc@implant\n";
+  }
+  collectors::persistence::PersistenceCollector c;
+  auto sink = testing::run_on_root(c, r);
+  std::map<std::string, std::vector<const v1::PersistenceEntry*>> by_path;
+  for (const auto* k : entries(sink, "authorized_key")) by_path[k->path()].push_back(k);
+  REQUIRE(by_path["/etc/ssh/authorized_keys/toor"].size() == 1);
+  CHECK(by_path["/etc/ssh/authorized_keys/toor"][0]->account() == "toor");
+  CHECK(by_path["/etc/ssh/authorized_keys/toor"][0]->account_uid() == 0);
+  REQUIRE(by_path["/.ssh/authorized_keys"].size() == 1);
+  CHECK(by_path["/.ssh/authorized_keys"][0]->account() == "svc");
+  // /root/.ssh/authorized_keys is read once (root first), not once per account sharing /root.
+  CHECK(by_path["/root/.ssh/authorized_keys"].size() == 3);
+  CHECK(by_path["/root/.ssh/authorized_keys"][0]->account() == "root");
+  testing::check_sources_preserved(sink.records);
 }

@@ -51,6 +51,10 @@ const v1::Process* find(const testing::CaptureSink& s, std::int32_t pid) {
 }
 
 pid_t spawn(const std::string& exe, std::vector<std::string> argv) {
+  // A close-on-exec pipe: the parent's read returns (EOF) exactly when the exec has happened,
+  // however loaded the machine is (a timed wait was flaky under parallel builds).
+  int sync[2];
+  if (::pipe2(sync, O_CLOEXEC) != 0) return -1;
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setpgid(0, 0);
@@ -58,16 +62,17 @@ pid_t spawn(const std::string& exe, std::vector<std::string> argv) {
     for (auto& s : argv) a.push_back(s.data());
     a.push_back(nullptr);
     ::execv(exe.c_str(), a.data());
+    char failed = 'f';
+    (void)!::write(sync[1], &failed, 1);
     ::_exit(127);
   }
-  // Wait until the exec happened (comm no longer ours).
-  for (int i = 0; i < 200; ++i) {
-    std::string exe_link(4096, '\0');
-    ssize_t n = ::readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), exe_link.data(), exe_link.size());
-    if (n > 0 && std::string(exe_link.data(), static_cast<std::size_t>(n)).find(exe.substr(exe.rfind('/') + 1)) != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return pid;
+  ::close(sync[1]);
+  char c;
+  ssize_t n;
+  do n = ::read(sync[0], &c, 1);
+  while (n < 0 && errno == EINTR);
+  ::close(sync[0]);
+  return n == 0 ? pid : -1;  // one byte: the exec failed
 }
 
 void reap(pid_t pid) {

@@ -3,6 +3,7 @@
 // not followed, FIFO in cron.d, golden, sources preserved, declared inputs, size cap).
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <set>
 
 #include "collectors/scheduled_tasks/scheduled_tasks_collector.h"
@@ -287,4 +288,87 @@ TEST_CASE("scheduled_tasks: injected faults and the size cap", "[scheduled_tasks
     for (const auto& a : sink.anomalies) flagged |= a.kind == "crontab_truncated" && a.path == "/etc/crontab";
     CHECK(flagged);
   }
+}
+
+TEST_CASE("scheduled_tasks: env-flood-repeated-assignments-and-many-jobs stays bounded", "[scheduled_tasks]") {
+  // 200k "A=1" lines before many jobs made every job copy every earlier line (quadratic output).
+  // Smaller counts here; what matters is that a job's environment is one value per name, the
+  // last assignment wins, and at most kMaxJobEnvironment names are attached (flagged beyond).
+  testing::FixtureRoot fx("tasks_basic");
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "A=1\n";
+  text += "PATH=/usr/bin\n";
+  for (int j = 0; j < 200; ++j) text += "* * * * * root /bin/job" + std::to_string(j) + "\n";
+  text += "A=2\n";
+  for (int i = 0; i < 100; ++i) text += "V" + std::to_string(i) + "=x\n";
+  for (int j = 0; j < 50; ++j) text += "@daily root /bin/late" + std::to_string(j) + "\n";
+  {
+    std::ofstream out(fx.root() + "/etc/cron.d/flood", std::ios::binary);
+    out << text;
+  }
+  collectors::Limits lim;
+  lim.max_file_bytes = 1u << 20;
+  collectors::scheduled_tasks::ScheduledTasksCollector c;
+  auto sink = testing::run_on_root(c, fx.root(), lim);
+  std::size_t jobs = 0, env_lines = 0;
+  for (const auto* e : cron_from(sink, "/etc/cron.d/flood")) {
+    if (e->line_kind() == v1::CRON_LINE_ENVIRONMENT) {
+      ++env_lines;
+      continue;
+    }
+    ++jobs;
+    CHECK(e->environment_size() <=
+          static_cast<int>(collectors::scheduled_tasks::CronEnvironment::kMaxJobEnvironment));
+    if (e->command().starts_with("/bin/job")) {
+      REQUIRE(e->environment_size() == 2);
+      CHECK(e->environment(0) == "A=1");
+      CHECK(e->environment(1) == "PATH=/usr/bin");
+      CHECK(e->environment_distinct() == 2);
+      CHECK_FALSE(e->environment_truncated());
+    } else {
+      CHECK(e->environment_size() == 64);
+      CHECK(e->environment(0) == "A=2");  // the last assignment wins, in first-assignment order
+      CHECK(e->environment_distinct() == 102);
+      CHECK(e->environment_truncated());
+    }
+  }
+  CHECK(jobs == 250);
+  CHECK(env_lines == 20000 + 1 + 1 + 100);  // every assignment is still its own record
+}
+
+TEST_CASE("cron environment: one value per name, bounded rendering", "[scheduled_tasks]") {
+  collectors::scheduled_tasks::CronEnvironment env;
+  for (int i = 0; i < 200000; ++i) env.set("A", "1");
+  CHECK(env.for_job() == std::vector<std::string>{"A=1"});
+  env.set("B", "2");
+  env.set("A", "3");
+  CHECK(env.for_job() == std::vector<std::string>{"A=3", "B=2"});
+  for (int i = 0; i < 1000; ++i) env.set("N" + std::to_string(i), "v");
+  CHECK(env.for_job().size() == collectors::scheduled_tasks::CronEnvironment::kMaxJobEnvironment);
+  CHECK(env.distinct() == 1002);
+  CHECK(env.truncated());
+}
+
+TEST_CASE("scheduled_tasks: at-job-name-minutes-overflowing-ns leave the time unset and flag it", "[scheduled_tasks]") {
+  // 8 hex digits of minutes: ffffffff * 60e9 does not fit int64 (was signed overflow, UB).
+  testing::FixtureRoot fx("tasks_basic");
+  {
+    std::ofstream out(fx.root() + "/var/spool/cron/atjobs/a00002ffffffff", std::ios::binary);
+    out << "#!/bin/sh\n# atrun uid=0 gid=0\necho hi\n";
+  }
+  collectors::scheduled_tasks::ScheduledTasksCollector c;
+  auto sink = testing::run_on_root(c, fx.root());
+  bool seen = false;
+  for (const auto* r : sink.where([](const v1::Record& x) { return x.has_at_job(); })) {
+    const auto& j = r->at_job();
+    if (j.path() != "/var/spool/cron/atjobs/a00002ffffffff") {
+      CHECK_FALSE(j.scheduled_out_of_range());
+      continue;
+    }
+    seen = true;
+    CHECK(j.job_number() == 2);
+    CHECK(j.scheduled_utc_ns() == 0);
+    CHECK(j.scheduled_out_of_range());
+  }
+  CHECK(seen);
 }

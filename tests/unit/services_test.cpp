@@ -3,6 +3,9 @@
 // inputs, injected faults, live cgroups from a fake /proc, size cap).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "collectors/services/services_collector.h"
@@ -109,6 +112,38 @@ TEST_CASE("unit file parser: hostile variants are kept as malformed, parsing goe
     auto p = parsers::parse_unit_file(big);
     REQUIRE(p.entries.size() == 1);
     CHECK(p.entries[0].value.size() < parsers::kMaxUnitLine);
+  }
+}
+
+TEST_CASE("unit file parser: comments are dropped before continuations", "[services][parsers]") {
+  SECTION("comment-ending-in-backslash-does-not-swallow-next-directive") {
+    auto p = parsers::parse_unit_file("[Service]\n# note \\\nExecStartPre=/tmp/.x\n");
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.entries[0].key == "ExecStartPre");
+    CHECK(p.entries[0].value == "/tmp/.x");
+    CHECK(p.entries[0].line == 3);
+    CHECK(p.malformed.empty());
+  }
+  SECTION("semicolon-comment-ending-in-backslash") {
+    auto p = parsers::parse_unit_file("[Service]\n  ; note \\\nExecStart=/tmp/.y\n");
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.entries[0].key == "ExecStart");
+  }
+  SECTION("backslash-followed-by-blanks-is-not-a-continuation") {
+    auto p = parsers::parse_unit_file("[Service]\nExecStart=/bin/a \\  \nUser=root\n");
+    REQUIRE(p.entries.size() == 2);
+    CHECK(p.entries[1].key == "User");
+  }
+  SECTION("escaped-backslash-at-end-is-not-a-continuation") {
+    auto p = parsers::parse_unit_file("[Service]\nExecStart=/bin/a \\\\\nUser=root\n");
+    REQUIRE(p.entries.size() == 2);
+    CHECK(p.entries[0].value == "/bin/a \\\\");
+    CHECK(p.entries[1].key == "User");
+  }
+  SECTION("crlf-continuation") {
+    auto p = parsers::parse_unit_file("[Service]\r\nExecStart=/bin/a \\\r\n --b\r\n");
+    REQUIRE(p.entries.size() == 1);
+    CHECK(p.entries[0].value == "/bin/a   --b");
   }
 }
 
@@ -377,4 +412,125 @@ TEST_CASE("services: a unit file over the size cap is flagged and parsed as a pr
   REQUIRE(u != nullptr);
   CHECK(u->fragment_truncated());
   CHECK(sink.items[v1::ITEM_TRUNCATED] > 0);
+}
+
+namespace {
+
+void write_file(const std::string& path, std::string_view text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+bool has_link(const v1::SystemdUnit& u, std::string_view kind, std::string_view path) {
+  for (const auto& l : u.links()) {
+    if (l.kind() == kind && l.path() == path) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("services: symlinked-dropin-and-wants-directories are followed and recorded", "[services]") {
+  testing::FixtureRoot fx("services_basic");
+  const std::string& r = fx.root();
+  write_file(r + "/opt/cron-dropins/evil.conf", "[Service]\nExecStartPre=/tmp/.x\n");
+  std::filesystem::create_directory_symlink("/opt/cron-dropins", r + "/etc/systemd/system/cron.service.d");
+  std::filesystem::create_directories(r + "/opt/w");
+  std::filesystem::create_symlink("/lib/systemd/system/cron.service", r + "/opt/w/cron.service");
+  std::filesystem::create_directory_symlink("/opt/w", r + "/etc/systemd/system/sockets.target.wants");
+  collectors::services::ServicesCollector c;
+  auto sink = testing::run_on_root(c, r);
+  const auto* cron = find_unit(sink, "cron.service");
+  REQUIRE(cron != nullptr);
+  bool applied = false;
+  for (const auto& d : cron->drop_ins()) applied |= d == "/etc/systemd/system/cron.service.d/evil.conf";
+  CHECK(applied);
+  bool pre = false;
+  for (const auto& e : cron->exec()) pre |= e.directive() == "ExecStartPre" && e.argv(0) == "/tmp/.x";
+  CHECK(pre);
+  CHECK(has_link(*cron, "dropin_dir_link", "/etc/systemd/system/cron.service.d"));
+  CHECK(has_link(*cron, "wants", "/etc/systemd/system/sockets.target.wants/cron.service"));
+  CHECK(has_link(*cron, "wants_dir_link", "/etc/systemd/system/sockets.target.wants"));
+  CHECK(cron->state() == v1::UNIT_ENABLE_ENABLED);
+  testing::check_sources_preserved(sink.records);
+}
+
+TEST_CASE("services: unit-specific-dropin-overrides-type-level-dropin of the same name", "[services]") {
+  testing::FixtureRoot fx("services_basic");
+  const std::string& r = fx.root();
+  // Same file name as ssh.service.d/override.conf, in the type-level dir of the same search dir.
+  write_file(r + "/etc/systemd/system/service.d/override.conf", "[Service]\nExecStartPre=/bin/generic\n");
+  // Same name in a lower-priority unit dir and a higher-priority type-level dir: the specific
+  // one still wins (systemd lists every <name>.d before any <type>.d).
+  write_file(r + "/lib/systemd/system/cron.service.d/50-x.conf", "[Service]\nExecStartPre=/bin/specific\n");
+  write_file(r + "/etc/systemd/system/service.d/50-x.conf", "[Service]\nExecStartPre=/bin/generic50\n");
+  collectors::services::ServicesCollector c;
+  auto sink = testing::run_on_root(c, r);
+  auto pres = [](const v1::SystemdUnit& u) {
+    std::vector<std::string> out;
+    for (const auto& e : u.exec()) {
+      if (e.directive() == "ExecStartPre") out.push_back(e.argv(0));
+    }
+    return out;
+  };
+  const auto* ssh = find_unit(sink, "ssh.service");
+  REQUIRE(ssh != nullptr);
+  std::vector<std::string> ssh_dropins(ssh->drop_ins().begin(), ssh->drop_ins().end());
+  CHECK(std::find(ssh_dropins.begin(), ssh_dropins.end(), "/etc/systemd/system/ssh.service.d/override.conf") !=
+        ssh_dropins.end());
+  CHECK(std::find(ssh_dropins.begin(), ssh_dropins.end(), "/etc/systemd/system/service.d/override.conf") ==
+        ssh_dropins.end());
+  auto ssh_pre = pres(*ssh);
+  CHECK(std::find(ssh_pre.begin(), ssh_pre.end(), "/bin/generic") == ssh_pre.end());
+  const auto* cron = find_unit(sink, "cron.service");
+  REQUIRE(cron != nullptr);
+  auto cron_pre = pres(*cron);
+  CHECK(std::find(cron_pre.begin(), cron_pre.end(), "/bin/specific") != cron_pre.end());
+  CHECK(std::find(cron_pre.begin(), cron_pre.end(), "/bin/generic50") == cron_pre.end());
+  CHECK(std::find(cron_pre.begin(), cron_pre.end(), "/bin/generic") != cron_pre.end());  // other name
+}
+
+TEST_CASE("services: home-user-unit search path continues into the global user dirs", "[services]") {
+  testing::FixtureRoot fx("services_basic");
+  const std::string& r = fx.root();
+  write_file(r + "/etc/systemd/user/miner.service", "[Service]\nExecStart=/usr/bin/global-miner\n");
+  write_file(r + "/etc/systemd/user/miner.service.d/env.conf", "[Service]\nExecStartPre=/tmp/.global\n");
+  collectors::services::ServicesCollector c;
+  auto sink = testing::run_on_root(c, r);
+  const auto* miner = find_unit(sink, "miner.service", v1::UNIT_SCOPE_USER_HOME);
+  REQUIRE(miner != nullptr);
+  CHECK(miner->path() == "/home/alice/.config/systemd/user/miner.service");  // home dirs first
+  REQUIRE(miner->shadowed_paths_size() == 1);
+  CHECK(miner->shadowed_paths(0) == "/etc/systemd/user/miner.service");
+  REQUIRE(miner->drop_ins_size() == 1);
+  CHECK(miner->drop_ins(0) == "/etc/systemd/user/miner.service.d/env.conf");
+  // A unit only in the global dirs is reported once, in the global scope, not again per home.
+  CHECK(find_unit(sink, "pulse-helper.service", v1::UNIT_SCOPE_USER_GLOBAL) != nullptr);
+  CHECK(find_unit(sink, "pulse-helper.service", v1::UNIT_SCOPE_USER_HOME) == nullptr);
+  CHECK(find_unit(sink, "miner.service", v1::UNIT_SCOPE_USER_GLOBAL) != nullptr);
+}
+
+TEST_CASE("services: dash-prefix-dropin-dir applies to foo-*.service, after the unit's own", "[services]") {
+  testing::FixtureRoot fx("services_basic");
+  const std::string& r = fx.root();
+  // systemd >= 246: "dbus-.service.d" applies to dbus-update.service; a file of the same name in
+  // the unit's own dir wins.
+  write_file(r + "/usr/lib/systemd/system/dbus-.service.d/10-x.conf", "[Service]\nExecStartPre=/tmp/.dash\n");
+  write_file(r + "/usr/lib/systemd/system/dbus-.service.d/20-y.conf", "[Service]\nExecStartPre=/tmp/.dash2\n");
+  write_file(r + "/usr/lib/systemd/system/dbus-update.service.d/20-y.conf", "[Service]\nExecStartPre=/tmp/.own\n");
+  collectors::services::ServicesCollector c;
+  auto sink = testing::run_on_root(c, r);
+  const auto* u = find_unit(sink, "dbus-update.service");
+  REQUIRE(u != nullptr);
+  std::vector<std::string> pres;
+  for (const auto& e : u->exec()) {
+    if (e.directive() == "ExecStartPre") pres.push_back(e.argv(0));
+  }
+  CHECK(std::find(pres.begin(), pres.end(), "/tmp/.dash") != pres.end());
+  CHECK(std::find(pres.begin(), pres.end(), "/tmp/.own") != pres.end());
+  CHECK(std::find(pres.begin(), pres.end(), "/tmp/.dash2") == pres.end());
+  const auto* cron = find_unit(sink, "cron.service");
+  REQUIRE(cron != nullptr);
+  for (const auto& d : cron->drop_ins()) CHECK(d.find("dbus-") == std::string::npos);
 }

@@ -3,6 +3,7 @@
 // declared inputs.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -234,6 +235,46 @@ TEST_CASE("sudoers parser: the grammar sudo answers 'who can become root' with",
     CHECK(parsers::is_all_commands(al, cmd("u ALL = EVERY")));
     CHECK_FALSE(parsers::is_all_commands(al, cmd("u ALL = !ALL")));
   }
+  SECTION("runas-negated-root-then-all-grants-root") {
+    // sudo walks the Runas list from the end: the last matching entry decides.
+    parsers::SudoersAliases al;
+    al.add({1, "Runas_Alias", "NOTROOT", {"!root"}});
+    al.add({1, "Runas_Alias", "ADMINS", {"ALL", "!root"}});
+    auto cmd = [](std::string_view line) {
+      return parsers::parse_sudoers(line).rules.at(0).commands.at(0);
+    };
+    CHECK(parsers::runs_as_root(al, cmd("u ALL = (!root, ALL) /bin/x")));
+    CHECK_FALSE(parsers::runs_as_root(al, cmd("u ALL = (ALL, !root) /bin/x")));
+    CHECK(parsers::runs_as_root(al, cmd("u ALL = (NOTROOT, ALL) /bin/x")));
+    CHECK_FALSE(parsers::runs_as_root(al, cmd("u ALL = (ALL, NOTROOT) /bin/x")));
+    CHECK_FALSE(parsers::runs_as_root(al, cmd("u ALL = (ADMINS) /bin/x")));
+    CHECK(parsers::runs_as_root(al, cmd("u ALL = (!ADMINS) /bin/x")));  // !(!root) matches root
+    CHECK(parsers::runs_as_root(al, cmd("u ALL = (root, !root, root) /bin/x")));
+    CHECK_FALSE(parsers::runs_as_root(al, cmd("u ALL = (!postgres) /bin/x")));  // nothing matches
+  }
+  SECTION("runas-uid0-alias-name-is-root") {
+    parsers::SudoersAliases al;
+    al.add({1, "Runas_Alias", "OPS", {"toor"}});
+    auto cmd = [](std::string_view line) {
+      return parsers::parse_sudoers(line).rules.at(0).commands.at(0);
+    };
+    const std::set<std::string, std::less<>> uid0{"root", "toor"};
+    CHECK(parsers::runs_as_root(al, cmd("u ALL = (toor) /bin/x"), uid0));
+    CHECK(parsers::runs_as_root(al, cmd("u ALL = (OPS) /bin/x"), uid0));
+    CHECK_FALSE(parsers::runs_as_root(al, cmd("u ALL = (toor) /bin/x")));  // not uid 0 here
+    CHECK_FALSE(parsers::runs_as_root(al, cmd("u ALL = (ALL, !toor) /bin/x"), uid0));
+  }
+  SECTION("many-commands-on-one-line-parse-in-one-pass") {
+    // 20k commands after one '=' used to rescan the rest of the line for ':' per command.
+    std::string line = "u ALL = ";
+    for (int i = 0; i < 20000; ++i) line += "/bin/c" + std::to_string(i) + ", ";
+    line += "/bin/last : h2 = (root) /bin/y\n";
+    auto p = parsers::parse_sudoers(line, 1u << 20);
+    REQUIRE(p.rules.size() == 1);
+    CHECK(p.rules[0].commands.size() == 20002);
+    CHECK(p.rules[0].commands.back().command == "/bin/y");
+    CHECK(p.rules[0].commands.back().hosts == std::vector<std::string>{"h2"});
+  }
   SECTION("named bad variants: each is one malformed line, parsing goes on") {
     const std::pair<const char*, std::string_view> bad[] = {
         {"no-equals", "alice ALL\n"},
@@ -456,7 +497,7 @@ TEST_CASE("users: password databases are never read as sudoers files", "[users]"
   auto st = file_statuses(sink);
   CHECK(st["/etc/sudoers.d/hardlink"] == v1::SUDOERS_FILE_SECRET_NOT_READ);
   CHECK(st["/etc/sudoers.d/pwlink"] == v1::SUDOERS_FILE_SECRET_NOT_READ);
-  CHECK(st["/etc/shadow"] == v1::SUDOERS_FILE_OUTSIDE_INPUTS);
+  CHECK(st["/etc/shadow"] == v1::SUDOERS_FILE_SECRET_NOT_READ);  // never read, whatever the route
   CHECK(st["/etc/passwd"] == v1::SUDOERS_FILE_OUTSIDE_INPUTS);  // "../passwd" resolved lexically
   CHECK(st["/etc/sudoers.d/up/etc/hostname"] ==
         v1::SUDOERS_FILE_OUTSIDE_INPUTS);  // not through "up"
@@ -561,4 +602,50 @@ TEST_CASE("users: Defaults !authenticate makes every rule password-less", "[user
   CHECK(bob[0]->can_become_root_nopasswd());
   CHECK(bob[0]->commands(0).nopasswd());
   CHECK(bob[0]->commands(0).tags_size() == 0);
+}
+
+TEST_CASE("users: shadow-aging-days-overflowing-ns leave the time unset and flag it", "[users]") {
+  // last change / expire are host numbers: days * 86400e9 overflowed int64 (undefined behaviour).
+  testing::FixtureRoot fx("users_basic");
+  {
+    std::ofstream out(fx.root() + "/etc/shadow", std::ios::app | std::ios::binary);
+    out << "daemon2:*:9223372036854775807:0:99999:7::-9223372036854775807:\n";
+  }
+  {
+    std::ofstream out(fx.root() + "/etc/passwd", std::ios::app | std::ios::binary);
+    out << "daemon2:x:2:2:daemon:/usr/sbin:/usr/sbin/nologin\n";
+  }
+  auto sink = run_fixture(fx);
+  const auto* a = account(sink, "daemon2");
+  REQUIRE(a != nullptr);
+  CHECK(a->has_last_change_days());
+  CHECK_FALSE(a->has_last_change_utc_ns());
+  CHECK_FALSE(a->has_expire_utc_ns());
+  CHECK(a->aging_time_out_of_range());
+  const auto* root = account(sink, "root");
+  REQUIRE(root != nullptr);
+  CHECK(root->last_change_utc_ns() == std::int64_t{20000} * 86'400'000'000'000);
+  CHECK_FALSE(root->aging_time_out_of_range());
+}
+
+TEST_CASE("users: sudoers-logical-line-over-64KiB is malformed even with a large file cap", "[users]") {
+  testing::FixtureRoot fx("users_basic");
+  {
+    std::ofstream out(fx.root() + "/etc/sudoers.d/zz-huge", std::ios::binary);
+    out << "mallory ALL = /bin/" << std::string(100 << 10, 'a') << "\n";
+    out << "mallory2 ALL = (ALL) ALL\n";
+  }
+  collectors::Limits limits;
+  limits.max_file_bytes = 4u << 20;
+  auto sink = run_fixture(fx, limits);
+  bool flagged = false;
+  for (const auto& a : sink.anomalies) {
+    if (a.kind == "sudoers_malformed_line" && a.path == "/etc/sudoers.d/zz-huge") {
+      flagged = true;
+      CHECK(a.raw.size() <= collectors::users::kMaxSudoersLogicalLine);
+    }
+  }
+  CHECK(flagged);
+  CHECK(rules_of(sink, "mallory").empty());
+  CHECK(rules_of(sink, "mallory2").size() == 1);
 }
