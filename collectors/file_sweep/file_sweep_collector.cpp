@@ -147,7 +147,8 @@ namespace {
 
 // Flags worth a copy of the file's bytes in the bundle (small files only, within the budget).
 bool worth_preserving(const std::vector<std::string>& flags) {
-  static constexpr std::string_view kSuspicious[] = {"elf_in_temp", "script_in_temp", "elf_in_hidden_dir",
+  // (ELF files in hidden dirs are mostly tool caches in homes: flagged, hashed, not copied.)
+  static constexpr std::string_view kSuspicious[] = {"elf_in_temp", "script_in_temp",
                                                      "unpackaged_in_system_bin_dir", "btime_after_mtime"};
   return std::any_of(flags.begin(), flags.end(), [](const std::string& f) {
     return std::find(std::begin(kSuspicious), std::end(kSuspicious), f) != std::end(kSuspicious);
@@ -257,6 +258,12 @@ std::vector<std::string> Sweep::roots() {
     });
     if (!covered) kept.push_back(r);
   }
+  // Real directories before links to them (/usr/bin before /bin -> usr/bin), so that a directory
+  // reached both ways is walked, once, under its own name.
+  std::stable_partition(kept.begin(), kept.end(), [&](const std::string& r) {
+    auto st = ctx_.host().lstat(r);
+    return !st || !S_ISLNK(st->st_mode);
+  });
   return kept;
 }
 

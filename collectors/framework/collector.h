@@ -45,7 +45,7 @@ struct SweepConfig {
   bool full = false;               // --profile full: walk every local filesystem, hash every file
   std::uint32_t recent_days = 30;  // "recently changed" window before the collection
   std::uint64_t max_hash_bytes = 512ull << 20;      // larger files: skipped_size, no digest
-  std::uint64_t preserve_max_file_bytes = 10u << 20;  // flagged files up to this are copied
+  std::uint64_t preserve_max_file_bytes = 4u << 20;   // flagged files up to this are copied
   std::uint64_t preserve_budget_bytes = 256u << 20;   // all copies together
   unsigned threads = 0;                 // hashing threads (0: cores)
   std::uint64_t io_rate_bytes_per_s = 0;  // 0: unlimited

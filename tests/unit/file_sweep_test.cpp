@@ -99,7 +99,9 @@ TEST_CASE("file_sweep over a fixture root: records, hashes, package checks, copi
   testing::write_all(root + "/var/lib/dpkg/info/coreutils.md5sums",
                      md5_hex(ls) + "  usr/bin/ls\n" + md5_hex("the real cat\n") + "  usr/bin/cat\n");
   collectors::file_sweep::FileSweepCollector c;
-  auto sink = testing::run_on_root(c, root);
+  collectors::Config config;
+  config.sweep.recent_days = 0;  // the fixture's ctimes are all "now" (ctime cannot be set)
+  auto sink = testing::run_on_root(c, root, {}, config);
   INFO(sink.outcome.detail);
   CHECK(sink.outcome.status == v1::RUN_OK);
 
@@ -159,6 +161,7 @@ TEST_CASE("file_sweep: --sweep roots, size cap, and the copy budget", "[file_swe
                           "write srv/big 0123456789\n"
                           "mode srv/big 755\n");
   collectors::Config config;
+  config.sweep.recent_days = 0;
   config.sweep.paths = {"/srv"};
   config.sweep.max_hash_bytes = 5;
   collectors::file_sweep::FileSweepCollector c;
@@ -173,6 +176,7 @@ TEST_CASE("file_sweep: --sweep roots, size cap, and the copy budget", "[file_swe
   CHECK(files.at("/srv/c").header_kind() == "script");
 
   collectors::Config budget;
+  budget.sweep.recent_days = 0;
   budget.sweep.preserve_budget_bytes = 9;  // room for one of the two ELF files in /tmp
   auto sink2 = testing::run_on_root(c, root, {}, budget);
   int copies = 0;
