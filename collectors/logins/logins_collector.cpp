@@ -79,7 +79,7 @@ Zone read_zone(const Context& ctx, Sink& sink) {
                  (tz->rule ? " and its POSIX TZ footer" : "") +
                  (z.name.empty() ? "" : "; name from " + source);
         z.tz = std::move(tz);
-        if (z.name.empty()) z.name = "/etc/localtime";
+        if (z.name.empty()) z.name = std::string(paths::kLocaltime);
         return z;
       }
       sink.anomaly("tzif_malformed", paths::kLocaltime, 0, "not a TZif file we can read",
