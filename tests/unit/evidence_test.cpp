@@ -10,25 +10,14 @@
 #include "platform/gzip.h"
 #include "platform/parsers/passwd.h"
 #include "platform/sha256.h"
+#include "tests/support/gzip.h"
 #include "tests/support/fixture_root.h"
 
 using namespace hozen;
+using hozen::testing::gzip;
 
 namespace {
 
-std::string gzip(std::string_view in) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, in.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 // A file-based collector that preserves one path with given options (exercises the helper the
 // way real collectors call it).

@@ -16,11 +16,13 @@
 #include "platform/parsers/auth_log.h"
 #include "platform/parsers/lastlog.h"
 #include "platform/parsers/tzif.h"
+#include "tests/support/gzip.h"
 #include "tests/support/evidence_check.h"
 #include "tests/support/fixture_root.h"
 #include "tests/support/golden.h"
 
 using namespace hozen;
+using hozen::testing::gzip;
 using namespace std::string_literals;
 namespace parsers = platform::parsers;
 
@@ -43,19 +45,6 @@ std::vector<const v1::AuthEvent*> auth_events(const testing::CaptureSink& sink, 
   return out;
 }
 
-std::string gzip(std::string_view in) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, in.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 std::string be32(std::uint32_t v) {
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
