@@ -208,7 +208,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     ("no-environ", "do not collect process environments")
     ("no-exe-hash", "do not hash running executables (faster; the file sweep can hash them)")
     ("sweep", po::value<std::vector<std::string>>()->composing(), "file_sweep: walk this host path instead of the default roots (repeatable)")
-    ("profile", po::value<std::string>()->default_value("default"), "file_sweep: 'default' (temp, homes, /etc, system dirs; executables and suspicious files hashed) or 'full' (every local filesystem, every file hashed)")
+    ("profile", po::value<std::string>()->default_value("default"), "'default', or 'full': the file sweep walks every local filesystem and hashes every file, and the hidden-process check looks up /proc/<pid> for every pid, not only kill(pid, 0)")
     ("recent-days", po::value<std::uint32_t>()->default_value(30), "file_sweep: files changed within this many days are flagged and hashed")
     ("threads", po::value<unsigned>()->default_value(0), "file_sweep: hashing threads (0 = cores)")
     ("io-rate", po::value<double>()->default_value(0), "file_sweep: read at most this many MB/s (0 = unlimited)")
@@ -301,6 +301,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   config.hash_executables = !vm.count("no-exe-hash");
   config.sweep.paths = sweep_paths;
   config.sweep.full = profile == "full";
+  config.deep_pid_probe = profile == "full";
   config.sweep.recent_days = vm["recent-days"].as<std::uint32_t>();
   config.sweep.threads = vm["threads"].as<unsigned>();
   config.sweep.io_rate_bytes_per_s = static_cast<std::uint64_t>(io_rate * 1e6);
@@ -325,6 +326,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   cfg["collectors.skip"] = [&] { std::string s; for (auto& o : skip) s += (s.empty() ? "" : ",") + o; return s; }();
   cfg["collect_environ"] = config.collect_environ ? "true" : "false";
   cfg["hash_executables"] = config.hash_executables ? "true" : "false";
+  cfg["deep_pid_probe"] = config.deep_pid_probe ? "true" : "false";
   cfg["sweep.paths"] = [&] { std::string s; for (auto& o : sweep_paths) s += (s.empty() ? "" : ",") + o; return s; }();
   cfg["sweep.profile"] = profile;
   cfg["sweep.recent_days"] = std::to_string(config.sweep.recent_days);

@@ -150,6 +150,7 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
   RunResult result;
   std::atomic<bool>& stop = *s.stop;
   std::uint32_t order = 0;
+  collectors::SharedReads shared;  // reads one collector hands to a later one (the fd scan)
   emit_clock(writer, "start");
   for (const auto& sel : plan) {
     v1::CollectorRun run;
@@ -172,6 +173,7 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
         deadline = deadline > 0 ? std::min(deadline, mine) : mine;
       }
       collectors::Context ctx(*s.host, s.live, s.facts, s.limits, s.config, stop, deadline);
+      ctx.set_shared(&shared);
       RecordSink sink(run.collector_id(), writer, s.limits, stop);
       collectors::Outcome out;
       try {

@@ -2,15 +2,19 @@
 // results (Sink). Collectors depend on platform/ and proto/ only.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "hozen/v1/record.pb.h"
 #include "platform/error.h"
 #include "platform/fs.h"
+#include "platform/procfs/process_dir.h"
 
 namespace hozen::collectors {
 
@@ -56,10 +60,33 @@ struct Config {
   SweepConfig sweep;
   bool collect_environ = true;
   bool hash_executables = true;  // processes: SHA-256 of each running executable
+  // processes: look up /proc/<pid> for every pid up to pid_max, not only kill(pid, 0) (--profile full)
+  bool deep_pid_probe = false;
   // test_slow collector: how many records, how far apart (test builds only)
   std::uint64_t test_records = 1000;
   std::uint32_t test_interval_ms = 10;
   std::uint32_t test_record_bytes = 256;
+};
+
+// What one collector read that a later collector of the same run reuses instead of reading it
+// again (docs/DECISIONS.md, "One fd scan per collection"): the network collector reads every
+// process's fd table to find socket owners; the processes collector counts the same tables.
+// Filled by one collector before the next starts; read concurrently afterwards.
+struct FdScan {
+  std::uint64_t dir_dev = 0;  // identity of the /proc/<pid> directory the table was read through
+  std::uint64_t dir_ino = 0;
+  std::vector<platform::procfs::FdEntry> fds;
+  bool truncated = false;
+};
+struct SharedReads {
+  std::unordered_map<std::int32_t, FdScan> fd_scans;  // by pid
+  // The scan of `pid` when it was read through the same /proc/<pid> directory inode (hence the
+  // same process: a reused pid gets a new inode), else null.
+  const FdScan* fd_scan(std::int32_t pid, const struct stat& dir) const {
+    auto it = fd_scans.find(pid);
+    if (it == fd_scans.end() || it->second.dir_dev != dir.st_dev || it->second.dir_ino != dir.st_ino) return nullptr;
+    return &it->second;
+  }
 };
 
 class Context {
@@ -81,6 +108,9 @@ class Context {
   // Collectors check this in every loop.
   bool should_stop() const;
   std::int64_t deadline_mono_ns() const { return deadline_mono_ns_; }
+  // Reads shared between collectors of one run; null when a collector runs alone (tests).
+  SharedReads* shared() const { return shared_; }
+  void set_shared(SharedReads* shared) { shared_ = shared; }
 
  private:
   const platform::FileSystem& host_;
@@ -90,6 +120,7 @@ class Context {
   Config config_;
   const std::atomic<bool>& stop_;
   std::int64_t deadline_mono_ns_;
+  SharedReads* shared_ = nullptr;
 };
 
 // Where a collector's results go. Implementations count everything and enforce limits.

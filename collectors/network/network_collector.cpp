@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "collectors/framework/evidence.h"
@@ -103,6 +104,7 @@ class NetworkReader {
   struct Scan {
     std::uint64_t netns = 0;  // 0: not readable
     std::vector<std::pair<std::uint64_t, v1::SocketOwner>> owners;  // socket inode -> owner
+    std::optional<FdScan> fds;  // the whole table, handed to the processes collector
   };
   Scan scan_process(std::int32_t pid) const;  // thread-safe
   bool read_namespace(std::uint64_t netns, const Namespace& ns);
@@ -133,9 +135,9 @@ NetworkReader::Scan NetworkReader::scan_process(std::int32_t pid) const {
   Scan out;
   auto dir = root_.open_process(pid);
   if (!dir) return out;  // exited since the listing, or denied: the processes collector records it
-  auto ns = dir->stat_magic("ns/net");
+  auto ns = dir->ns_inode("ns/net");
   if (!ns) return out;  // a vanished process has none
-  out.netns = ns->st_ino;
+  out.netns = *ns;
   bool trunc = false;
   auto fds = dir->list_fds(ctx_.limits().max_fds_per_process, &trunc);
   if (!fds) return out;
@@ -163,6 +165,9 @@ NetworkReader::Scan NetworkReader::scan_process(std::int32_t pid) const {
     o.set_comm(comm);
     out.owners.emplace_back(*ino, std::move(o));
   }
+  if (ctx_.shared() != nullptr) {
+    out.fds = FdScan{dir->dir_stat().st_dev, dir->dir_stat().st_ino, std::move(*fds), trunc};
+  }
   return out;
 }
 
@@ -173,8 +178,8 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
   for (std::int32_t pid : ns.members) {
     auto d = root_.open_process(pid);
     if (!d) continue;
-    auto check = d->stat_magic("ns/net");
-    if (!check || check->st_ino != netns) continue;  // pid reused meanwhile
+    auto check = d->ns_inode("ns/net");
+    if (!check || *check != netns) continue;  // pid reused meanwhile
     bool trunc = false;
     if (auto text = d->read("stat", 64 * 1024, &trunc)) {
       if (auto st = platform::procfs::parse_stat(*text)) reader_start = st->starttime;
@@ -413,8 +418,8 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
   n->set_sockets(count);
   // The reader must still be alive and in this namespace, or the tables may be another
   // namespace's (setns) or missing (ENOENT after exit, which looks like "no such protocol").
-  auto after = dir->stat_magic("ns/net");
-  if (!after || after->st_ino != netns) {
+  auto after = dir->ns_inode("ns/net");
+  if (!after || *after != netns) {
     n->set_reader_changed(true);
     sink_.item_error("netns " + std::to_string(netns) + " reader pid " + std::to_string(dir->pid()),
                      platform::Error::make(platform::ErrorKind::kNotFound, "read", "",
@@ -489,6 +494,7 @@ bool NetworkReader::run(const std::vector<std::int32_t>& pids) {
     namespaces_[scans[i].netns].members.push_back(pids[i]);
     if (pids[i] == ctx_.facts().self_pid) self_netns_ = scans[i].netns;
     for (auto& [ino, owner] : scans[i].owners) owners_[ino].push_back(std::move(owner));
+    if (scans[i].fds) ctx_.shared()->fd_scans[pids[i]] = std::move(*scans[i].fds);
   }
   for (const auto& [netns, ns] : namespaces_) {
     if (!read_namespace(netns, ns)) return false;

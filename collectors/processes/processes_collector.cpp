@@ -72,6 +72,7 @@ class ProcessReader {
     fe->set_errno_value(e.err);
   }
   void hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_t exe_dev_from_maps);
+  void count_fds(const ProcessDir& dir, v1::Process& p);
 
   const Context& ctx_;
   Sink& sink_;
@@ -136,6 +137,42 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
   if (!result.sha256.empty()) p.set_exe_sha256(result.sha256);
   p.set_exe_hash_status(result.status);
   exe_cache_.emplace(key, std::move(result));
+}
+
+void ProcessReader::count_fds(const ProcessDir& dir, v1::Process& p) {
+  // The network collector read this process's fd table moments ago through the same
+  // /proc/<pid> inode: reuse it (one read, consistent with the socket owners it gave).
+  const FdScan* shared = ctx_.shared() != nullptr ? ctx_.shared()->fd_scan(p.pid(), dir.dir_stat()) : nullptr;
+  std::vector<platform::procfs::FdEntry> read;
+  bool truncated = false;
+  if (shared == nullptr) {
+    auto fds = dir.list_fds(ctx_.limits().max_fds_per_process, &truncated);
+    if (!fds) {
+      field_error(p, "fd", fds.error());
+      return;
+    }
+    read = std::move(*fds);
+  }
+  const auto& fds = shared != nullptr ? shared->fds : read;
+  auto* c = p.mutable_fds();
+  c->set_truncated(shared != nullptr ? shared->truncated : truncated);
+  c->set_from_network_scan(shared != nullptr);
+  c->set_total(static_cast<std::uint32_t>(fds.size()));
+  for (const auto& f : fds) {
+    std::string_view t = f.target;
+    if (t.starts_with("socket:[")) {
+      c->set_sockets(c->sockets() + 1);
+      if (auto ino = platform::parse_uint<std::uint64_t>(t.substr(8, t.size() - 9))) p.add_socket_inodes(*ino);
+    } else if (t.starts_with("pipe:[")) {
+      c->set_pipes(c->pipes() + 1);
+    } else if (t.starts_with("anon_inode:")) {
+      c->set_anon(c->anon() + 1);
+    } else if (t.starts_with("/")) {
+      c->set_files(c->files() + 1);
+    } else {
+      c->set_other(c->other() + 1);
+    }
+  }
 }
 
 bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
@@ -287,38 +324,14 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
       }
       p.set_libraries_truncated(p.libraries_truncated() || maps_trunc);
     }
-    bool fds_trunc = false;
-    if (auto fds = dir->list_fds(lim.max_fds_per_process, &fds_trunc)) {
-      auto* c = p.mutable_fds();
-      c->set_truncated(fds_trunc);
-      c->set_total(static_cast<std::uint32_t>(fds->size()));
-      for (const auto& f : *fds) {
-        std::string_view t = f.target;
-        if (t.starts_with("socket:[")) {
-          c->set_sockets(c->sockets() + 1);
-          if (auto ino = platform::parse_uint<std::uint64_t>(t.substr(8, t.size() - 9))) {
-            p.add_socket_inodes(*ino);
-          }
-        } else if (t.starts_with("pipe:[")) {
-          c->set_pipes(c->pipes() + 1);
-        } else if (t.starts_with("anon_inode:")) {
-          c->set_anon(c->anon() + 1);
-        } else if (t.starts_with("/")) {
-          c->set_files(c->files() + 1);
-        } else {
-          c->set_other(c->other() + 1);
-        }
-      }
-    } else {
-      field_error(p, "fd", fds.error());
-    }
+    count_fds(*dir, p);
   }
   for (const char* ns : kNamespaces) {
-    auto nst = dir->stat_magic(std::string("ns/") + ns);
-    if (!nst) continue;  // older kernels lack some types; a vanished process shows in stat below
+    auto ino = dir->ns_inode(std::string("ns/") + ns);
+    if (!ino) continue;  // older kernels lack some types; a vanished process shows in stat below
     auto* n = p.add_namespaces();
     n->set_type(ns);
-    n->set_inode(nst->st_ino);
+    n->set_inode(*ino);
   }
   if (auto cg = dir->read("cgroup", lim.max_proc_file_bytes, &trunc)) {
     p.set_container_id(container_id_from_cgroup(*cg));
@@ -376,6 +389,9 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
   v1::ProcessCrossCheck summary;
   summary.set_readdir_count(listed.size());
   summary.set_probed_max_pid(pid_max);
+  const bool deep = ctx.config().deep_pid_probe;
+  summary.add_sweep_probes("kill");
+  if (deep) summary.add_sweep_probes("fstatat");
   auto report = [&](std::int32_t pid, const char* finding, std::string detail,
                     const std::vector<std::string>& probes) {
     v1::Record r;
@@ -405,9 +421,12 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
         return;
       }
       auto pid = static_cast<std::int32_t>(n);
+      // kill(pid, 0) sweeps the whole range (1 us a pid here); the lookup of /proc/<pid> costs
+      // twice that, so it sweeps the range only when asked (deep), and otherwise checks the
+      // pids kill found and readdir listed (for the mount-masking test on their directory).
+      const bool by_kill = platform::procfs::pid_exists_by_signal(pid);
       struct stat entry {};
-      bool by_stat = root.probe_entry(pid, &entry);
-      bool by_kill = platform::procfs::pid_exists_by_signal(pid);
+      const bool by_stat = (deep || by_kill || listed.count(pid) > 0) && root.probe_entry(pid, &entry);
       if (by_stat || by_kill) hits[t].push_back({pid, by_stat, entry.st_dev});
     }
   });

@@ -35,7 +35,7 @@ struct FakeProcess {
   std::string maps;
   std::string cgroup = "0::/user.slice\n";
   std::vector<std::pair<int, std::string>> fds;  // fd number -> link target
-  std::string netns = "net:[4026531840]";
+  std::string netns = "net:[4026531840]";  // readlink text of ns/net
 };
 
 class FakeProc {
@@ -68,8 +68,9 @@ class FakeProc {
     ::symlink("/", (d + "/root").c_str());
     make_dirs(d + "/fd");
     for (const auto& [fd, target] : p.fds) ::symlink(target.c_str(), (d + "/fd/" + std::to_string(fd)).c_str());
-    // ns/net: stat() must succeed; a regular file stands in for the namespace inode.
-    put_file(d + "/ns/net", p.netns);
+    // ns/net: a link whose text names the namespace inode, as the kernel shows it.
+    make_dirs(d + "/ns");
+    ::symlink(p.netns.c_str(), (d + "/ns/net").c_str());
   }
 
   void put(const std::string& rel, const std::string& data) { put_file(root_ + "/" + rel, data); }

@@ -70,7 +70,7 @@ TEST_CASE("golden: processes and network on a FakeProc scenario", "[golden]") {
   web.environ = std::string("LANG=C\0", 7);
   web.exe_target = dir / "bin/httpd";
   web.fds = {{0, "/dev/null"}, {3, "socket:[1001]"}, {4, "socket:[1002]"}};
-  web.netns = "netns-one";
+  web.netns = "net:[4026532001]";
   proc.add(web);
   const std::string ns_one_tcp6 =
            std::string(kTcpHeader) +
@@ -88,7 +88,7 @@ TEST_CASE("golden: processes and network on a FakeProc scenario", "[golden]") {
   implant.cmdline = std::string("./implant\0two words\0\0\xff\xfe-bytes\0", 30);
   implant.exe_target = dir / "tmp/.x/implant";
   implant.fds = {{5, "socket:[2001]"}};
-  implant.netns = "netns-two, a different file";
+  implant.netns = "net:[4026532002]";
   proc.add(implant);
   proc.put("200/net/udp", std::string(kUdpHeader) +
                               "  7: 0500000A:A000 097100CB:0035 01 00000000:00000000 00:00000000 00000000  1000        0 2001 2 0 0\n"
@@ -98,11 +98,8 @@ TEST_CASE("golden: processes and network on a FakeProc scenario", "[golden]") {
   kt.comm = "kthreadd";
   kt.ppid = 0;
   kt.flags = 0x00208040;
-  kt.netns = "netns-one";
+  kt.netns = "net:[4026532001]";  // kthreadd and httpd share a namespace
   proc.add(kt);
-  // kthreadd and httpd share "netns-one" only if they share the file: link them.
-  std::filesystem::remove(proc.root() + "/2/ns/net");
-  std::filesystem::create_hard_link(proc.root() + "/100/ns/net", proc.root() + "/2/ns/net");
 
   auto host = platform::RootedFileSystem::open(dir.path());
   collectors::PlatformFacts facts;

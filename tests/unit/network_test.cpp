@@ -24,13 +24,14 @@ using namespace hozen;
 namespace {
 
 testing::CaptureSink run_network(const std::string& proc_root, const platform::FileSystem& host,
-                                 std::int32_t self_pid) {
+                                 std::int32_t self_pid, collectors::SharedReads* shared = nullptr) {
   testing::CaptureSink sink;
   collectors::PlatformFacts facts;
   facts.proc_root = proc_root;
   facts.self_pid = self_pid;
   std::atomic<bool> stop{false};
   collectors::Context ctx(host, &host, facts, {}, {}, stop, 0);
+  ctx.set_shared(shared);
   collectors::network::NetworkCollector().collect(ctx, sink);
   return sink;
 }
@@ -46,11 +47,11 @@ TEST_CASE("network: sockets per namespace, owners, classification", "[network]")
   testing::FakeProcess a{.pid = 100};
   a.comm = "nginx";
   a.fds = {{6, "socket:[5001]"}};
-  a.netns = "net-a";
+  a.netns = "net:[4026532001]";
   testing::FakeProcess b{.pid = 200};
   b.comm = "implant";
   b.fds = {{3, "socket:[6001]"}, {4, "socket:[6002]"}};
-  b.netns = "net-b-different-content";  // another file: another inode, another namespace
+  b.netns = "net:[4026532002]";  // another namespace
   proc.add(a);
   proc.add(b);
   // Namespace A: a listener on 0.0.0.0:80.
@@ -63,7 +64,15 @@ TEST_CASE("network: sockets per namespace, owners, classification", "[network]")
   proc.put("200/net/udp", "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
                           "  1: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 6002 2 0 0\n");
   auto host = platform::RootedFileSystem::open(dir.path());
-  auto sink = run_network(proc.root(), **host, 0);
+  collectors::SharedReads shared;
+  auto sink = run_network(proc.root(), **host, 0, &shared);
+  // Every process's whole fd table is handed on to the processes collector, keyed by the
+  // identity of the /proc/<pid> directory it was read through.
+  REQUIRE(shared.fd_scans.count(200) == 1);
+  CHECK(shared.fd_scans[200].fds.size() == 2);
+  struct stat d200 {};
+  REQUIRE(::stat((proc.root() + "/200").c_str(), &d200) == 0);
+  CHECK(shared.fd_scan(200, d200) != nullptr);
   std::map<std::uint64_t, const v1::Socket*> by_inode;
   for (const auto& r : sink.records) {
     if (r.has_socket()) by_inode[r.socket().inode()] = &r.socket();

@@ -322,3 +322,106 @@ TEST_CASE("processes: short reads (a process exiting mid-read) give partial, nev
   CHECK(anomaly);
   CHECK(sink.items[v1::ITEM_MALFORMED] == 1);
 }
+
+TEST_CASE("processes: the fd table comes from the network scan only for the same /proc/<pid> inode", "[processes]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  testing::FakeProcess p{.pid = 77};
+  p.fds = {{3, "socket:[901]"}, {4, "pipe:[5]"}};
+  proc.add(p);
+  auto host = platform::RootedFileSystem::open("/");
+  collectors::PlatformFacts facts;
+  facts.proc_root = proc.root();
+  facts.clock_ticks = 100;
+  std::atomic<bool> stop{false};
+  struct stat dst {};
+  REQUIRE(::stat((proc.root() + "/77").c_str(), &dst) == 0);
+  auto run = [&](collectors::SharedReads& shared) {
+    collectors::Context ctx(**host, host->get(), facts, {}, {}, stop, 0);
+    ctx.set_shared(&shared);
+    testing::CaptureSink sink;
+    collectors::processes::ProcessesCollector().collect(ctx, sink);
+    const v1::Process* got = find(sink, 77);
+    REQUIRE(got != nullptr);
+    return *got;
+  };
+  SECTION("same directory inode: the shared table is used (it differs from the fixture's)") {
+    collectors::SharedReads shared;
+    shared.fd_scans[77] = {dst.st_dev, dst.st_ino, {{3, "socket:[901]"}, {9, "socket:[902]"}, {10, "/etc/passwd"}}, true};
+    v1::Process got = run(shared);
+    CHECK(got.fds().from_network_scan());
+    CHECK(got.fds().total() == 3);
+    CHECK(got.fds().sockets() == 2);
+    CHECK(got.fds().files() == 1);
+    CHECK(got.fds().truncated());
+    CHECK(got.socket_inodes_size() == 2);
+  }
+  SECTION("another inode (a reused pid): the table is read again") {
+    collectors::SharedReads shared;
+    shared.fd_scans[77] = {dst.st_dev, dst.st_ino + 1, {{9, "socket:[902]"}}, false};
+    v1::Process got = run(shared);
+    CHECK_FALSE(got.fds().from_network_scan());
+    CHECK(got.fds().total() == 2);
+    CHECK(got.fds().pipes() == 1);
+    REQUIRE(got.socket_inodes_size() == 1);
+    CHECK(got.socket_inodes(0) == 901);
+  }
+}
+
+TEST_CASE("processes: namespace inodes are read from the link text; other text is not a namespace", "[processes]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  testing::FakeProcess good{.pid = 10};
+  good.netns = "net:[4026532777]";
+  testing::FakeProcess bad{.pid = 11};
+  bad.netns = "net:[12x]";
+  testing::FakeProcess odd{.pid = 12};
+  odd.netns = "/tmp/not a namespace";
+  proc.add(good);
+  proc.add(bad);
+  proc.add(odd);
+  auto root = platform::procfs::ProcRoot::open(proc.root());
+  REQUIRE(root);
+  auto d10 = root->open_process(10);
+  REQUIRE(d10);
+  auto ino = d10->ns_inode("ns/net");
+  REQUIRE(ino);
+  CHECK(*ino == 4026532777u);
+  for (int pid : {11, 12}) {
+    auto d = root->open_process(pid);
+    REQUIRE(d);
+    auto e = d->ns_inode("ns/net");
+    REQUIRE_FALSE(e);
+    CHECK(e.error().kind == platform::ErrorKind::kMalformed);
+  }
+  CHECK_FALSE(d10->ns_inode("ns/mnt"));  // absent link: an error, not a zero inode
+}
+
+TEST_CASE("[live] processes: the hidden-process sweep probes kill always, fstatat in the deep profile", "[processes][live]") {
+  auto host = platform::RootedFileSystem::open("/");
+  for (bool deep : {false, true}) {
+    collectors::PlatformFacts facts;
+    facts.proc_root = "/proc";
+    facts.clock_ticks = 100;
+    facts.self_pid = ::getpid();
+    collectors::Config cfg;
+    cfg.deep_pid_probe = deep;
+    cfg.hash_executables = false;
+    std::atomic<bool> stop{false};
+    collectors::Context ctx(**host, host->get(), facts, {}, cfg, stop, 0);
+    testing::CaptureSink sink;
+    collectors::processes::ProcessesCollector().collect(ctx, sink);
+    const v1::ProcessCrossCheck* cc = nullptr;
+    for (const auto& r : sink.records) {
+      if (r.has_process_cross_check()) cc = &r.process_cross_check();
+    }
+    REQUIRE(cc != nullptr);
+    CHECK(cc->complete());
+    REQUIRE(cc->sweep_probes_size() == (deep ? 2 : 1));
+    CHECK(cc->sweep_probes(0) == "kill");
+    if (deep) CHECK(cc->sweep_probes(1) == "fstatat");
+    // Every listed process answers kill: the probes found at least as many as readdir listed
+    // (threads and processes born since add to it).
+    CHECK(cc->probe_found() + 5 >= cc->readdir_count());
+  }
+}
