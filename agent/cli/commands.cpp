@@ -15,6 +15,7 @@
 #include "agent/bundle/reader.h"
 #include "agent/bundle/writer.h"
 #include "agent/crypto/ed25519.h"
+#include "agent/export/format_writer.h"
 #include "agent/export/json.h"
 #include "agent/runner/runner.h"
 #include "collectors/registry.h"
@@ -710,11 +711,15 @@ int cmd_verify(const std::vector<std::string>& args) {
 // export
 
 int cmd_export(const std::vector<std::string>& args) {
-  const char* usage = "hozen export FILE --format jsonl [--type T] [--include-unverified]";
-  po::options_description desc("export: records as JSON Lines on stdout (docs/FORMAT.md §Export)");
+  const char* usage =
+      "hozen export FILE --format jsonl|csv|timesketch|bodyfile [--type T] [--include-unverified]";
+  po::options_description desc(
+      "export: records on stdout as JSON Lines, CSV (one --type), Timesketch JSONL or a Sleuth Kit "
+      "bodyfile (docs/FORMAT.md §Export)");
   desc.add_options()("help,h", "show this help")(
       "file", po::value<std::string>()->required(), "bundle")(
-      "format", po::value<std::string>()->default_value("jsonl"), "jsonl (others: later)")(
+      "format", po::value<std::string>()->default_value("jsonl"),
+      "jsonl, csv (needs one --type), timesketch (timeline events), bodyfile (file_entry: mactime -b)")(
       "type", po::value<std::vector<std::string>>()->composing(),
       "only these record types (comma list: header, trailer, system_info, mount, ...)")(
       "include-unverified", "also export records not covered by a signature (marked verified=false)")(
@@ -725,15 +730,27 @@ int cmd_export(const std::vector<std::string>& args) {
   auto p = parse(args, desc, &pos, usage);
   if (!p) return kExitUsage;
   if (p->help) return kExitOk;
-  if (p->vm["format"].as<std::string>() != "jsonl") {
+  auto format = exporter::parse_export_format(p->vm["format"].as<std::string>());
+  if (!format) {
     std::cerr << "hozen export: unsupported --format '" << escape_bytes(p->vm["format"].as<std::string>())
-              << "' (supported: jsonl)\n";
+              << "' (supported: " << exporter::kExportFormatNames << ")\n";
     return kExitUsage;
+  }
+  auto types_v = split_list(p->vm.count("type") ? p->vm["type"].as<std::vector<std::string>>()
+                                                : std::vector<std::string>{});
+  std::optional<exporter::FormatWriter> writer;  // every format but jsonl
+  if (*format != exporter::ExportFormat::kJsonl) {
+    auto w = exporter::FormatWriter::make(*format, types_v, [](std::string_view s) {
+      std::fwrite(s.data(), 1, s.size(), stdout);
+    });
+    if (!w) {
+      std::cerr << "hozen export: " << escape_bytes(w.error()) << "\nusage: " << usage << "\n";
+      return kExitUsage;
+    }
+    writer.emplace(std::move(*w));
   }
   auto a = verify_args(p->vm, "export");
   if (!a) return kExitSetup;
-  auto types_v = split_list(p->vm.count("type") ? p->vm["type"].as<std::vector<std::string>>()
-                                                : std::vector<std::string>{});
   std::set<std::string> types(types_v.begin(), types_v.end());
   bool include_unverified = p->vm.count("include-unverified") > 0;
   auto wanted = [&](const std::string& t) { return types.empty() || types.count(t) > 0; };
@@ -745,6 +762,7 @@ int cmd_export(const std::vector<std::string>& args) {
     line.clear();
   };
   auto emit_record = [&](const v1::Record& r, bool verified) {
+    if (writer) return writer->record(r, verified);
     std::string t = body_name(r);
     if (!wanted(t)) return;
     line = "{";
@@ -766,6 +784,7 @@ int cmd_export(const std::vector<std::string>& args) {
   std::uint64_t skipped_records = 0, skipped_chunks = 0, malformed_chunks = 0;
   bundle::VerifyCallbacks cb;
   cb.on_header = [&](const v1::Header& h) {
+    if (writer) return writer->header(h);
     if (!wanted("header")) return;
     line = "{\"type\":\"header\",\"verified\":true";
     bool first = false;
@@ -790,7 +809,9 @@ int cmd_export(const std::vector<std::string>& args) {
   };
   auto rep = run_verify(*a, "export", cb);
   if (!rep) return kExitSetup;
-  if (rep->trailer && wanted("trailer")) {
+  if (rep->trailer && writer) {
+    writer->trailer(*rep->trailer);
+  } else if (rep->trailer && wanted("trailer")) {
     line = "{\"type\":\"trailer\",\"verified\":true";
     bool first = false;
     exporter::append_fields(line, *rep->trailer, &first);

@@ -159,16 +159,16 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void append_fields(std::string& out, const Message& m, bool* first) {
+void for_each_field(const Message& m, const std::function<void(const FieldValue&)>& fn) {
   const Reflection* r = m.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(m, &fields);  // declaration (field number) order, set fields only
+  FieldValue v;
   for (const FieldDescriptor* f : fields) {
-    std::string key = f->name();
-    auto sep = [&] {
-      if (!*first) out += ',';
-      *first = false;
-    };
+    v.field = f;
+    v.b64 = false;
+    v.json_string = false;
+    v.text.clear();
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
       const bool hex = display_of(f) == v1::DISPLAY_HEX;
       std::vector<std::string> values;
@@ -178,33 +178,57 @@ void append_fields(std::string& out, const Message& m, bool* first) {
         values.push_back(r->GetString(m, f));
       }
       bool text = !hex;
-      for (const auto& v : values) text = text && is_valid_utf8(v);
-      if (!hex && !text) key += "_b64";
-      sep();
-      append_json_string(out, key);
-      out += ':';
-      if (f->is_repeated()) out += '[';
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i > 0) out += ',';
-        append_json_string(out, hex ? platform::to_hex(values[i]) : text ? values[i] : base64(values[i]));
+      for (const auto& s : values) text = text && is_valid_utf8(s);
+      v.b64 = !hex && !text;
+      auto render = [&](const std::string& s) {
+        return hex ? platform::to_hex(s) : text ? s : base64(s);
+      };
+      if (f->is_repeated()) {
+        v.text += '[';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          if (i > 0) v.text += ',';
+          append_json_string(v.text, render(values[i]));
+        }
+        v.text += ']';
+      } else {
+        v.json_string = true;
+        v.text = render(values[0]);
       }
-      if (f->is_repeated()) out += ']';
-      continue;
-    }
-    sep();
-    append_json_string(out, key);
-    out += ':';
-    if (f->is_repeated()) {
-      out += '[';
+    } else if (f->is_repeated()) {
+      v.text += '[';
       for (int i = 0; i < r->FieldSize(m, f); ++i) {
-        if (i > 0) out += ',';
-        append_scalar(out, m, r, f, i);
+        if (i > 0) v.text += ',';
+        append_scalar(v.text, m, r, f, i);
       }
-      out += ']';
+      v.text += ']';
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      v.json_string = true;
+      v.text = r->GetEnum(m, f)->name();
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_INT64 &&
+               display_of(f) == v1::DISPLAY_UTC_NS) {
+      v.json_string = true;
+      v.text = platform::format_rfc3339_ns(r->GetInt64(m, f));
     } else {
-      append_scalar(out, m, r, f, 0);
+      append_scalar(v.text, m, r, f, 0);
     }
+    fn(v);
   }
+}
+
+void append_fields(std::string& out, const Message& m, bool* first) {
+  for_each_field(m, [&](const FieldValue& v) {
+    if (!*first) out += ',';
+    *first = false;
+    out += '"';
+    out += v.field->name();  // proto field names are [a-z0-9_]: nothing to escape
+    if (v.b64) out += "_b64";
+    out += "\":";
+    if (v.json_string) {
+      append_json_string(out, v.text);
+    } else {
+      out += v.text;
+    }
+  });
 }
 
 std::string to_json(const Message& m) {
