@@ -1,4 +1,5 @@
 #include "agent/cli/commands.h"
+#include "agent/cli/verify_util.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -491,15 +492,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
 }
 
 // =================================================================================================
-// verify and export share the verification pass
-
-namespace {
-
-struct VerifyArgs {
-  std::string file;
-  std::optional<std::string> key;          // raw public key
-  std::optional<std::string> fingerprint;  // "SHA256:<hex>"
-};
+// verify and export share the verification pass (declared in verify_util.h)
 
 int exit_code_for(const bundle::VerifyReport& rep) {
   switch (rep.status) {
@@ -584,6 +577,8 @@ std::string body_name(const v1::Record& r) {
   const auto* f = r.GetReflection()->GetOneofFieldDescriptor(r, oneof);
   return f != nullptr ? f->name() : "empty";
 }
+
+namespace {
 
 void print_header(const v1::Header& h) {
   auto e = [](const std::string& s) { return escape_bytes(s); };

@@ -27,5 +27,6 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
 int cmd_verify(const std::vector<std::string>& args);
 int cmd_export(const std::vector<std::string>& args);
 int cmd_collectors(const std::vector<std::string>& args);
+int cmd_report(const std::vector<std::string>& args);  // report_command.cpp
 
 }  // namespace hozen::cli

@@ -21,6 +21,7 @@ commands:
   collect      take a read-only snapshot of this host into a signed evidence bundle
   verify       check a bundle's chain and signatures and print its provenance
   export       write a bundle's verified records as JSON Lines
+  report       write a self-contained HTML triage report of a verified bundle
   keygen       make an Ed25519 signing key pair
   collectors   list the collectors with their inputs
 
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     if (cmd == "collect") return hozen::cli::cmd_collect(args, full);
     if (cmd == "verify") return hozen::cli::cmd_verify(args);
     if (cmd == "export") return hozen::cli::cmd_export(args);
+    if (cmd == "report") return hozen::cli::cmd_report(args);
     if (cmd == "keygen") return hozen::cli::cmd_keygen(args);
     if (cmd == "collectors") return hozen::cli::cmd_collectors(args);
   } catch (const std::exception& e) {
