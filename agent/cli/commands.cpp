@@ -9,7 +9,11 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+#include <algorithm>
+#include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -17,6 +21,9 @@
 #include "agent/bundle/writer.h"
 #include "agent/crypto/ed25519.h"
 #include "agent/export/format_writer.h"
+#include "agent/analysis/analyzer.h"
+#include "agent/analysis/catalog.h"
+#include "agent/analysis/ioc.h"
 #include "agent/export/json.h"
 #include "agent/runner/runner.h"
 #include "collectors/registry.h"
@@ -190,6 +197,68 @@ int cmd_keygen(const std::vector<std::string>& args) {
 // =================================================================================================
 // collect
 
+namespace {
+
+std::optional<v1::Severity> severity_from_name(std::string_view n) {
+  for (int s = v1::SEVERITY_INFO; s <= v1::SEVERITY_CRITICAL; ++s) {
+    if (n == analysis::severity_name(static_cast<v1::Severity>(s))) return static_cast<v1::Severity>(s);
+  }
+  return std::nullopt;
+}
+
+std::string bytes_from_hex(std::string_view h) {
+  auto nib = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  std::string out;
+  for (std::size_t i = 0; i + 1 < h.size(); i += 2) out += static_cast<char>(nib(h[i]) * 16 + nib(h[i + 1]));
+  return out;
+}
+
+// Records an analysis result: the IOC files used, then each finding, then the summary.
+void add_ioc_sources(v1::AnalysisSummary& summary, const analysis::IndicatorSet& iocs) {
+  for (const auto& src : iocs.sources()) {
+    auto* s = summary.add_ioc_sources();
+    s->set_name(src.name);
+    s->set_sha256(bytes_from_hex(src.sha256_hex));
+    s->set_indicators(src.indicators);
+  }
+}
+
+analysis::Analyzer::Result append_findings(analysis::Analyzer& analyzer, const analysis::IndicatorSet& iocs,
+                                           bundle::BundleWriter& writer) {
+  auto result = analyzer.finish();
+  add_ioc_sources(result.summary, iocs);
+  for (const auto& f : result.findings) {
+    v1::Record r;
+    r.set_collector("analysis");
+    r.set_utc_ns(platform::realtime_ns());
+    *r.mutable_finding() = f;
+    writer.append(r);
+  }
+  v1::Record r;
+  r.set_collector("analysis");
+  r.set_utc_ns(platform::realtime_ns());
+  *r.mutable_analysis_summary() = result.summary;
+  writer.append(r);
+  return result;
+}
+
+}  // namespace
+
+// Every --ioc file, merged; a bad file is a usage error naming its line (nothing half-loaded).
+std::optional<analysis::IndicatorSet> load_iocs(const po::variables_map& vm, const char* cmd) {
+  analysis::IndicatorSet all;
+  if (vm.count("ioc") == 0) return all;
+  for (const auto& path : vm["ioc"].as<std::vector<std::string>>()) {
+    auto set = analysis::IndicatorSet::load_file(path);
+    if (!set) {
+      std::cerr << "hozen " << cmd << ": bad indicator file: " << escape_bytes(analysis::describe(set.error())) << "\n";
+      return std::nullopt;
+    }
+    all.merge(std::move(*set));
+  }
+  return all;
+}
+
 int cmd_collect(const std::vector<std::string>& args, const std::vector<std::string>& full_argv) {
   const char* usage =
       "hozen collect [--output FILE] [--signing-key KEY] [--case ID] [--examiner NAME]\n"
@@ -217,6 +286,8 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     ("no-low-priority", "keep normal CPU and I/O priority (default: nice 10 and idle-ish I/O class for hozen itself)")
     ("deadline", po::value<double>()->default_value(0), "global deadline in seconds (0 = none)")
     ("collector-deadline", po::value<double>()->default_value(0), "per-collector deadline in seconds (0 = none)")
+    ("ioc", po::value<std::vector<std::string>>()->composing(), "indicators of compromise to match (YAML or plain text, docs/IOC.md); repeatable")
+    ("no-analysis", "write no findings (by default the rules and --ioc lists run at the end and their findings are signed with the evidence)")
     ("quiet,q", "print only errors and the summary");
 #ifdef HOZEN_TEST_COLLECTORS
   desc.add_options()
@@ -234,6 +305,13 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
                                           : std::vector<std::string>{});
   auto skip = split_list(vm.count("skip") ? vm["skip"].as<std::vector<std::string>>()
                                           : std::vector<std::string>{});
+  auto iocs = load_iocs(vm, "collect");
+  if (!iocs) return kExitUsage;
+  const bool analyze = vm.count("no-analysis") == 0;
+  if (!analyze && !iocs->empty()) {
+    std::cerr << "hozen collect: --ioc needs the analysis (drop --no-analysis)\n";
+    return kExitUsage;
+  }
   double deadline_s = vm["deadline"].as<double>();
   double per_collector_s = vm["collector-deadline"].as<double>();
   if (deadline_s < 0 || per_collector_s < 0) {
@@ -437,7 +515,27 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   };
   if (!quiet) std::cerr << "hozen collect: writing " << escape_bytes(output) << "\n";
 
+  // Findings: every record is shown to the analyzer as it lands in the bundle; the rules that
+  // join records run once the collectors are done, and their findings are appended (and signed)
+  // before the trailer.
+  analysis::AnalysisOptions aopt;
+  aopt.iocs = iocs->empty() ? nullptr : &*iocs;
+  aopt.now_utc_ns = start_clocks.realtime_ns;
+  aopt.recent_days = config.sweep.recent_days;
+  aopt.ruleset_version = build::kVersion;
+  analysis::Analyzer analyzer(aopt);
+  std::mutex analyzer_mu;
+  if (analyze) {
+    settings.observe = [&](const v1::Record& r) {
+      std::lock_guard lock(analyzer_mu);
+      analyzer.observe(r);
+    };
+  }
   auto result = runner::run(*plan, settings, **writer);
+  std::optional<analysis::Analyzer::Result> findings;
+  if (analyze && !g_stop.load()) {
+    findings = append_findings(analyzer, *iocs, **writer);
+  }
 
   bundle::FinishInfo info;
   info.reason = result.reason;
@@ -466,8 +564,9 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     }
     std::cout << (first ? "none" : "") << "; anomalies " << result.anomalies;
     if (fin.records_dropped > 0) std::cout << "; " << fin.records_dropped << " records dropped (too large)";
-    std::cout << "\n"
-              << "  check with: hozen verify " << escape_bytes(output) << "\n";
+    std::cout << "\n";
+    if (findings) std::cout << analysis::format_summary(*findings, 5);
+    std::cout << "  check with: hozen verify " << escape_bytes(output) << "\n";
     return kExitOk;
   }
   // Not complete: say what happened and what the bundle still proves. No digest, no "success".
@@ -553,7 +652,7 @@ std::optional<bundle::VerifyReport> run_verify(const VerifyArgs& a, const char* 
 
 std::optional<VerifyArgs> verify_args(const po::variables_map& vm, const char* cmd) {
   VerifyArgs a;
-  a.file = vm["file"].as<std::string>();
+  if (vm.count("file")) a.file = vm["file"].as<std::string>();
   if (vm.count("key")) {
     auto k = crypto::load_public_key_pem(vm["key"].as<std::string>());
     if (!k) {
@@ -850,6 +949,231 @@ int cmd_collectors(const std::vector<std::string>& args) {
     }
   }
   return kExitOk;
+}
+
+// =================================================================================================
+// analyze and hunt: findings recomputed from verified records
+
+namespace {
+
+struct Analysis {
+  bundle::VerifyReport report;
+  v1::Header header;
+  analysis::Analyzer::Result result;
+  std::uint64_t unverified_records = 0;
+};
+
+// Verifies `a.file` and runs the rules (and `iocs`) over its verified records (and, only when
+// asked, over the unverified tail). nullopt when the file cannot be opened (already reported).
+std::optional<Analysis> analyze_bundle(const VerifyArgs& a, const analysis::IndicatorSet& iocs,
+                                       bool include_unverified, const char* cmd) {
+  Analysis out;
+  std::optional<analysis::Analyzer> analyzer;
+  auto start = [&](const v1::Header& h) {
+    out.header = h;
+    analysis::AnalysisOptions o;
+    o.iocs = iocs.empty() ? nullptr : &iocs;
+    o.now_utc_ns = h.clocks().realtime_ns();
+    o.ruleset_version = build::kVersion;
+    analyzer.emplace(o);
+  };
+  bundle::VerifyCallbacks cb;
+  cb.on_header = start;
+  cb.on_verified_chunk = [&](std::string_view chunk) {
+    bundle::for_each_record(chunk, [&](const v1::Record& r) {
+      if (analyzer) analyzer->observe(r);
+    });
+  };
+  cb.on_unverified_chunk = [&](std::string_view chunk) {
+    bundle::for_each_record(chunk, [&](const v1::Record& r) {
+      ++out.unverified_records;
+      if (include_unverified && analyzer) analyzer->observe(r);
+    });
+  };
+  auto rep = run_verify(a, cmd, cb);
+  if (!rep) return std::nullopt;
+  out.report = std::move(*rep);
+  if (!analyzer) start(out.header);  // no verified header: nothing was analyzed
+  out.result = analyzer->finish();
+  add_ioc_sources(out.result.summary, iocs);
+  return out;
+}
+
+std::string finding_json(const v1::Finding& f, std::string_view bundle_path, const v1::Header& h) {
+  std::string line = "{\"type\":\"finding\"";
+  bool first = false;
+  if (!bundle_path.empty()) {
+    line += ",\"bundle\":";
+    exporter::append_json_string(line, exporter::is_valid_utf8(bundle_path) ? bundle_path : "(not UTF-8)");
+    line += ",\"hostname\":";
+    exporter::append_json_string(line, exporter::is_valid_utf8(h.host().hostname()) ? h.host().hostname() : exporter::base64(h.host().hostname()));
+  }
+  exporter::append_fields(line, f, &first);
+  line += "}\n";
+  return line;
+}
+
+void print_finding_text(const v1::Finding& f) {
+  std::cout << "[" << analysis::severity_name(f.severity()) << "] " << f.checklist_id() << " " << f.rule_id()
+            << ": " << analysis::terminal_safe(f.summary()) << "\n";
+  std::string refs;
+  for (const auto& e : f.evidence()) {
+    if (refs.size() > 200) {
+      refs += " ...";
+      break;
+    }
+    refs += (refs.empty() ? "" : ", ") + e.record_type() + " #" + std::to_string(e.record_index());
+  }
+  if (!refs.empty()) std::cout << "    evidence: " << refs << "\n";
+  for (const auto& i : f.indicators()) {
+    std::cout << "    indicator: " << i.indicator_type() << " " << analysis::terminal_safe(i.indicator()) << " ("
+              << analysis::terminal_safe(i.ioc_source()) << ") matched " << i.matched_field() << " = "
+              << analysis::terminal_safe(i.matched_value()) << "\n";
+  }
+}
+
+// Bundles named on the command line; a directory stands for the *.hozen files in it (sorted).
+std::vector<std::string> bundle_paths(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& a : args) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(a, ec)) {
+      std::vector<std::string> in_dir;
+      for (const auto& e : std::filesystem::directory_iterator(a, ec)) {
+        if (e.path().extension() == ".hozen") in_dir.push_back(e.path().string());
+      }
+      std::sort(in_dir.begin(), in_dir.end());
+      out.insert(out.end(), in_dir.begin(), in_dir.end());
+    } else {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_analyze(const std::vector<std::string>& args) {
+  const char* usage = "hozen analyze FILE [--ioc LIST]... [--format text|jsonl] [--min-severity S]";
+  po::options_description desc("analyze: recompute findings from a bundle's verified records (new rules, new indicators)");
+  desc.add_options()("help,h", "show this help")(
+      "file", po::value<std::string>()->required(), "bundle")(
+      "ioc", po::value<std::vector<std::string>>()->composing(), "indicator list (docs/IOC.md); repeatable")(
+      "format", po::value<std::string>()->default_value("text"), "text or jsonl (one finding per line)")(
+      "min-severity", po::value<std::string>()->default_value("info"), "info, low, medium, high or critical")(
+      "include-unverified", "also analyze records not covered by a signature")(
+      "key", po::value<std::string>(), "expected signer public key (PEM)")(
+      "fingerprint", po::value<std::string>(), "expected signer fingerprint");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  auto p = parse(args, desc, &pos, usage);
+  if (!p) return kExitUsage;
+  if (p->help) return kExitOk;
+  const std::string format = p->vm["format"].as<std::string>();
+  const auto min = severity_from_name(p->vm["min-severity"].as<std::string>());
+  if ((format != "text" && format != "jsonl") || !min) {
+    std::cerr << "hozen analyze: --format is text or jsonl; --min-severity is info, low, medium, high or critical\n";
+    return kExitUsage;
+  }
+  auto iocs = load_iocs(p->vm, "analyze");
+  if (!iocs) return kExitUsage;
+  auto a = verify_args(p->vm, "analyze");
+  if (!a) return kExitSetup;
+  auto res = analyze_bundle(*a, *iocs, p->vm.count("include-unverified") > 0, "analyze");
+  if (!res) return kExitSetup;
+  std::cerr << "hozen analyze: " << result_line(res->report) << "; " << res->result.summary.records_analyzed()
+            << " records analyzed";
+  if (res->unverified_records > 0) std::cerr << ", " << res->unverified_records << " unverified records " << (p->vm.count("include-unverified") ? "included" : "left out");
+  std::cerr << "\n";
+  for (const auto& f : res->result.findings) {
+    if (f.severity() < *min) continue;
+    if (format == "jsonl") {
+      std::cout << finding_json(f, "", res->header);
+    } else {
+      print_finding_text(f);
+    }
+  }
+  if (format == "text") std::cout << analysis::format_summary(res->result, 0);
+  return exit_code_for(res->report);
+}
+
+int cmd_hunt(const std::vector<std::string>& args) {
+  const char* usage = "hozen hunt --ioc LIST [--ioc LIST]... BUNDLE|DIR... [--format text|jsonl]";
+  po::options_description desc(
+      "hunt: verify each bundle, then report per host which indicators and rules matched (checklist S1)");
+  desc.add_options()("help,h", "show this help")(
+      "bundles", po::value<std::vector<std::string>>()->composing(), "bundles, or directories of *.hozen")(
+      "ioc", po::value<std::vector<std::string>>()->composing(), "indicator list (docs/IOC.md); repeatable")(
+      "format", po::value<std::string>()->default_value("text"), "text, or jsonl (one finding per line, with bundle and hostname)")(
+      "min-severity", po::value<std::string>()->default_value("medium"), "rule findings below this are not listed (IOC matches always are)")(
+      "key", po::value<std::string>(), "expected signer public key (PEM), for every bundle")(
+      "fingerprint", po::value<std::string>(), "expected signer fingerprint, for every bundle");
+  po::positional_options_description pos;
+  pos.add("bundles", -1);
+  auto p = parse(args, desc, &pos, usage);
+  if (!p) return kExitUsage;
+  if (p->help) return kExitOk;
+  const std::string format = p->vm["format"].as<std::string>();
+  const auto min = severity_from_name(p->vm["min-severity"].as<std::string>());
+  if ((format != "text" && format != "jsonl") || !min || p->vm.count("bundles") == 0) {
+    std::cerr << "usage: " << usage << "\n";
+    return kExitUsage;
+  }
+  auto iocs = load_iocs(p->vm, "hunt");
+  if (!iocs) return kExitUsage;
+  const auto paths = bundle_paths(p->vm["bundles"].as<std::vector<std::string>>());
+  if (paths.empty()) {
+    std::cerr << "hozen hunt: no bundle found\n";
+    return kExitUsage;
+  }
+  int worst = kExitOk;
+  std::map<std::string, std::set<std::string>> hosts_by_indicator;  // across hosts: S1
+  auto pinned = verify_args(p->vm, "hunt");  // --key / --fingerprint, the same for every bundle
+  if (!pinned) return kExitSetup;
+  for (const auto& path : paths) {
+    VerifyArgs a = *pinned;
+    a.file = path;
+    auto res = analyze_bundle(a, *iocs, false, "hunt");
+    if (!res) {
+      worst = std::max(worst, kExitSetup);
+      continue;
+    }
+    const int code = exit_code_for(res->report);
+    if (code != kExitOk) worst = std::max(worst, code);
+    const std::string host = analysis::terminal_safe(res->header.host().hostname());
+    std::size_t iocs_hit = 0, shown = 0;
+    for (const auto& f : res->result.findings) {
+      if (f.rule_id() == "IOC-MATCH") {
+        ++iocs_hit;
+        for (const auto& i : f.indicators()) hosts_by_indicator[i.indicator_type() + " " + i.indicator()].insert(host);
+      }
+    }
+    if (format == "text") {
+      std::cout << "== " << (host.empty() ? "(unknown host)" : host) << "  " << analysis::terminal_safe(path) << "\n"
+                << "   verification: " << result_line(res->report) << "\n"
+                << "   indicator matches: " << iocs_hit << "\n";
+    }
+    for (const auto& f : res->result.findings) {
+      if (f.rule_id() != "IOC-MATCH" && f.severity() < *min) continue;
+      ++shown;
+      if (format == "jsonl") {
+        std::cout << finding_json(f, path, res->header);
+      } else {
+        std::cout << "   ";
+        print_finding_text(f);
+      }
+    }
+    if (format == "text" && shown == 0) std::cout << "   no finding at or above " << analysis::severity_name(*min) << "\n";
+  }
+  if (format == "text" && !hosts_by_indicator.empty()) {
+    std::cout << "== indicators across hosts\n";
+    for (const auto& [ind, hosts] : hosts_by_indicator) {
+      std::cout << "   " << analysis::terminal_safe(ind) << ": " << hosts.size() << " host(s):";
+      for (const auto& h : hosts) std::cout << " " << h;
+      std::cout << "\n";
+    }
+  }
+  return worst;
 }
 
 }  // namespace hozen::cli

@@ -28,5 +28,7 @@ int cmd_verify(const std::vector<std::string>& args);
 int cmd_export(const std::vector<std::string>& args);
 int cmd_collectors(const std::vector<std::string>& args);
 int cmd_report(const std::vector<std::string>& args);  // report_command.cpp
+int cmd_analyze(const std::vector<std::string>& args);
+int cmd_hunt(const std::vector<std::string>& args);
 
 }  // namespace hozen::cli

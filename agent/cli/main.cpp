@@ -20,7 +20,9 @@ constexpr const char* kUsage = R"(usage: hozen <command> [options]
 commands:
   collect      take a read-only snapshot of this host into a signed evidence bundle
   verify       check a bundle's chain and signatures and print its provenance
-  export       write a bundle's verified records as JSON Lines
+  export       write a bundle's verified records (JSON Lines, CSV, Timesketch, bodyfile)
+  analyze      recompute a bundle's findings (built-in rules, --ioc indicator lists)
+  hunt         match indicators and rules across many bundles, per host
   report       write a self-contained HTML triage report of a verified bundle
   keygen       make an Ed25519 signing key pair
   collectors   list the collectors with their inputs
@@ -54,6 +56,8 @@ int main(int argc, char** argv) {
     if (cmd == "verify") return hozen::cli::cmd_verify(args);
     if (cmd == "export") return hozen::cli::cmd_export(args);
     if (cmd == "report") return hozen::cli::cmd_report(args);
+    if (cmd == "analyze") return hozen::cli::cmd_analyze(args);
+    if (cmd == "hunt") return hozen::cli::cmd_hunt(args);
     if (cmd == "keygen") return hozen::cli::cmd_keygen(args);
     if (cmd == "collectors") return hozen::cli::cmd_collectors(args);
   } catch (const std::exception& e) {

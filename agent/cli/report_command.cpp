@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/analysis/analyzer.h"
 #include "agent/bundle/reader.h"
 #include "agent/cli/commands.h"
 #include "agent/cli/verify_util.h"
@@ -41,7 +42,8 @@ using platform::escape_bytes;
 
 constexpr const char* kUsage =
     "hozen report FILE -o REPORT.html [--lang ja|en] [--force] [--include-unverified]\n"
-    "             [--key PUB] [--fingerprint SHA256:HEX] [--rows N] [--file-rows N] [--timeline N]";
+    "             [--ioc LIST]... [--key PUB] [--fingerprint SHA256:HEX] [--rows N] [--file-rows N]\n"
+    "             [--timeline N]";
 
 struct Options {
   VerifyArgs verify;
@@ -50,6 +52,7 @@ struct Options {
   bool force = false;
   bool include_unverified = false;
   report::Limits limits;
+  analysis::IndicatorSet iocs;  // --ioc: findings are recomputed with these
 };
 
 // Parses and validates; nullopt after printing (exit code in *code).
@@ -63,6 +66,7 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, int* 
     ("lang", po::value<std::string>()->default_value("en"), "page language: en or ja")
     ("force", "replace an existing output file")
     ("include-unverified", "also show records not covered by a signature (marked UNVERIFIED)")
+    ("ioc", po::value<std::vector<std::string>>()->composing(), "recompute the findings with this indicator list (docs/IOC.md); repeatable")
     ("key", po::value<std::string>(), "expected signer public key (PEM from 'hozen keygen')")
     ("fingerprint", po::value<std::string>(), "expected signer fingerprint (as printed by collect)")
     ("rows", po::value<std::size_t>()->default_value(report::Limits{}.rows_per_table), "rows per artifact table (flagged rows first)")
@@ -121,6 +125,12 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, int* 
     return std::nullopt;
   }
   o.verify = std::move(*a);
+  auto iocs = load_iocs(vm, "report");
+  if (!iocs) {
+    *code = kExitUsage;
+    return std::nullopt;
+  }
+  o.iocs = std::move(*iocs);
   return o;
 }
 
@@ -220,16 +230,28 @@ struct Pass1 {
   std::vector<v1::Finding> findings;
   std::uint64_t findings_left_out = 0;
   std::optional<v1::AnalysisSummary> analysis;
+  std::string source = "bundle";
 };
 
+// The bundle's own findings; recomputed ones instead when the bundle has none (collected with
+// --no-analysis, or by an older hozen) or when --ioc asks for another indicator list.
 std::optional<Pass1> gather_findings(const Options& o) {
   report::FindingCollector collector(o.limits);
   std::optional<v1::AnalysisSummary> analysis;
+  std::optional<analysis::Analyzer> analyzer;
   auto feed = [&](const v1::Record& r, bool verified) {
     collector.add(r, verified);
     if (r.has_analysis_summary()) analysis = r.analysis_summary();
+    if (analyzer) analyzer->observe(r);
   };
   bundle::VerifyCallbacks cb;
+  cb.on_header = [&](const v1::Header& h) {
+    analysis::AnalysisOptions ao;
+    ao.iocs = o.iocs.empty() ? nullptr : &o.iocs;
+    ao.now_utc_ns = h.clocks().realtime_ns();
+    ao.ruleset_version = build::kVersion;
+    analyzer.emplace(ao);
+  };
   cb.on_verified_chunk = [&](std::string_view chunk) {
     bundle::for_each_record(chunk, [&](const v1::Record& r) { feed(r, true); });
   };
@@ -239,8 +261,23 @@ std::optional<Pass1> gather_findings(const Options& o) {
   };
   auto rep = run_verify(o.verify, "report", cb);
   if (!rep) return std::nullopt;
-  Pass1 p{std::move(*rep), collector.take(), collector.left_out(), std::move(analysis)};
-  return p;
+  if (analyzer && (!analysis || !o.iocs.empty())) {
+    auto result = analyzer->finish();
+    for (const auto& src : o.iocs.sources()) {
+      auto* s = result.summary.add_ioc_sources();
+      s->set_name(src.name);
+      s->set_indicators(src.indicators);
+    }
+    report::FindingCollector recomputed(o.limits);
+    for (auto& f : result.findings) {
+      v1::Record r;
+      *r.mutable_finding() = std::move(f);
+      recomputed.add(r, true);
+    }
+    return Pass1{std::move(*rep), recomputed.take(), recomputed.left_out(), std::move(result.summary),
+                 std::string("recomputed by hozen ") + build::kVersion};
+  }
+  return Pass1{std::move(*rep), collector.take(), collector.left_out(), std::move(analysis), "bundle"};
 }
 
 struct Pass2 {
@@ -358,7 +395,7 @@ int cmd_report(const std::vector<std::string>& args) {
   in.trailer = p2->rep.trailer;
   in.findings = std::move(p1->findings);
   in.findings_left_out = p1->findings_left_out;
-  in.findings_source = "bundle";
+  in.findings_source = p1->source;
   in.analysis = std::move(p1->analysis);
   in.records = &records;
   in.tool_version = build::kVersion;

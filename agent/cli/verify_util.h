@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "agent/analysis/ioc.h"
 #include "agent/bundle/reader.h"
 #include "hozen/v1/record.pb.h"
 
@@ -31,6 +32,11 @@ std::optional<bundle::VerifyReport> run_verify(const VerifyArgs& a, const char* 
 // cannot be read.
 std::optional<VerifyArgs> verify_args(const boost::program_options::variables_map& vm,
                                       const char* cmd);
+
+// Every --ioc file named in `vm`, merged; nullopt (after printing the file and line) when one
+// does not load. Empty set without --ioc.
+std::optional<analysis::IndicatorSet> load_iocs(const boost::program_options::variables_map& vm,
+                                                const char* cmd);
 
 // Name of the record's body field ("process", "socket", ...), "empty" when none is set.
 std::string body_name(const v1::Record& r);

@@ -34,6 +34,9 @@ struct RunSettings {
   const std::atomic<bool>* interrupted = nullptr;
   // Called after each collector (for the terminal summary); may be empty.
   std::function<void(const v1::CollectorRun&)> on_run_end;
+  // Called with each record once it is in the bundle (index set), from the emitting thread
+  // (collectors with reader threads call it concurrently: it must lock); may be empty.
+  std::function<void(const v1::Record&)> observe;
 };
 
 struct RunResult {

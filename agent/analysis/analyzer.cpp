@@ -1,0 +1,588 @@
+#include "agent/analysis/analyzer.h"
+
+#include <algorithm>
+
+#include "agent/analysis/analyzer_state.h"
+#include "agent/analysis/patterns.h"
+#include "platform/host.h"
+#include "platform/sha256.h"
+
+namespace hozen::analysis {
+
+// Defined in ioc_match.cpp: matches one record's host values against the indicator list.
+void match_indicators(Analyzer::State& s, const v1::Record& r);
+
+namespace {
+
+constexpr std::int64_t kDayNs = 86'400'000'000'000;
+constexpr std::size_t kMaxLogins = 200'000;      // memory bound for the login joins
+constexpr std::size_t kMaxEscalations = 200'000;
+constexpr std::size_t kMaxEvidencePerFinding = 50;
+
+std::string capped(std::string_view s, std::size_t n = 240) {
+  return s.size() <= n ? std::string(s) : std::string(s.substr(0, n)) + "...";
+}
+
+std::string join_argv(const google::protobuf::RepeatedPtrField<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    out += a;
+    if (out.size() > 400) break;
+  }
+  return capped(out, 400);
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : std::string(sep)) + x;
+  return out;
+}
+
+std::string endpoint(std::string_view addr, std::uint32_t port) {
+  if (addr.find(':') != std::string_view::npos) return "[" + std::string(addr) + "]:" + std::to_string(port);
+  return std::string(addr) + ":" + std::to_string(port);
+}
+
+bool has_flag(const google::protobuf::RepeatedPtrField<std::string>& flags, std::string_view f) {
+  return std::find(flags.begin(), flags.end(), f) != flags.end();
+}
+
+// ---- one record at a time --------------------------------------------------------------
+
+void on_process(Analyzer::State& s, const v1::Record& r) {
+  const auto& p = r.process();
+  if (p.kernel_thread() || p.collector_self()) return;
+  ProcInfo info;
+  info.index = r.index();
+  info.pid = p.pid();
+  info.comm = p.comm();
+  info.exe = std::string(without_deleted_suffix(p.exe_path()));
+  info.memfd = is_memfd_path(p.exe_path());
+  info.deleted = p.exe_deleted();
+  info.suspect_path = !info.memfd && (in_temp_dir(info.exe) || in_unusual_hidden_dir(info.exe));
+  info.start_utc_ns = p.start_utc_ns();
+  if (!info.exe.empty()) s.exe_paths.insert(info.exe);
+  const std::string who = "pid " + std::to_string(p.pid()) + " (" + capped(p.comm(), 32) + ")";
+  const std::string args = join_argv(p.argv());
+  if (info.memfd) {
+    s.add("HZ-PROC-MEMFD-EXE", v1::SEVERITY_UNSPECIFIED, who + " runs from memory: " + capped(p.exe_path()) + "; argv: " + args,
+          info.exe, info.start_utc_ns, {{r.index(), "process", "process"}});
+  } else if (info.deleted) {
+    // A binary replaced by a package upgrade keeps running until restarted: lower severity for
+    // system paths, where that is the usual reason.
+    const auto sev = in_system_dir(info.exe) ? v1::SEVERITY_MEDIUM : v1::SEVERITY_UNSPECIFIED;
+    s.add("HZ-PROC-DELETED-EXE", sev, who + " runs " + capped(info.exe) + ", deleted from disk; argv: " + args,
+          info.exe, info.start_utc_ns, {{r.index(), "process", "process"}});
+  }
+  if (info.suspect_path) {
+    s.add("HZ-PROC-SUSPECT-PATH", v1::SEVERITY_UNSPECIFIED, who + " runs " + capped(info.exe) + "; argv: " + args,
+          info.exe, info.start_utc_ns, {{r.index(), "process", "process"}});
+  }
+  s.procs[{p.pid(), p.start_ticks()}] = std::move(info);
+}
+
+void on_socket(Analyzer::State& s, const v1::Record& r) {
+  const auto& k = r.socket();
+  if (k.family() != 2 && k.family() != 10) return;
+  if (k.classification() != v1::LISTENING && k.classification() != v1::ESTABLISHED) return;
+  SockInfo info;
+  info.index = r.index();
+  info.protocol = k.protocol();
+  info.local_address = k.local_address();
+  info.remote_address = k.remote_address();
+  info.local_port = k.local_port();
+  info.remote_port = k.remote_port();
+  info.classification = k.classification();
+  info.netns = k.netns();
+  for (const auto& o : k.owners()) info.owners.emplace_back(o.pid(), o.start_ticks());
+  s.sockets.push_back(std::move(info));
+}
+
+void on_file(Analyzer::State& s, const v1::Record& r) {
+  const auto& f = r.file_entry();
+  const auto& flags = f.flags();
+  const std::string path = capped(f.path(), 400);
+  const std::int64_t when = f.mtime_utc_ns();
+  const Ref self{r.index(), "file_entry", "file"};
+  if (s.exe_paths.count(f.path()) > 0) s.exe_files[f.path()] = {f.package_check(), r.index()};
+  std::string sha = f.sha256().empty() ? "" : ", sha256 " + platform::to_hex(f.sha256());
+  if (has_flag(flags, "elf_in_temp") || has_flag(flags, "script_in_temp")) {
+    s.add("HZ-FILE-EXEC-IN-TEMP", v1::SEVERITY_UNSPECIFIED,
+          std::string(has_flag(flags, "elf_in_temp") ? "ELF binary " : "script ") + path + sha, f.path(), when, {self});
+  } else if (has_flag(flags, "elf_in_hidden_dir") || has_flag(flags, "script_in_hidden_dir")) {
+    s.add("HZ-FILE-EXEC-IN-HIDDEN-DIR", v1::SEVERITY_UNSPECIFIED,
+          std::string(has_flag(flags, "elf_in_hidden_dir") ? "ELF binary " : "script ") + path + sha, f.path(), when, {self});
+  }
+  if (f.package_check() == v1::PACKAGE_MD5_MISMATCH) {
+    const bool binary = in_system_dir(f.path()) && (f.header_kind() == "elf" || (f.mode() & 0111) != 0);
+    s.add("HZ-FILE-PACKAGE-MODIFIED", binary ? v1::SEVERITY_UNSPECIFIED : v1::SEVERITY_MEDIUM,
+          path + " differs from package " + capped(f.package(), 80) + sha, f.path(), when, {self});
+  }
+  const bool setid = has_flag(flags, "suid") || has_flag(flags, "sgid");
+  const bool packaged = f.package_check() == v1::PACKAGE_MD5_MATCH || f.package_check() == v1::PACKAGE_NOT_VERIFIED ||
+                        f.package_check() == v1::PACKAGE_MD5_MISMATCH;
+  if (setid && !packaged) {
+    s.add("HZ-FILE-SUID-UNPACKAGED", v1::SEVERITY_UNSPECIFIED,
+          std::string(has_flag(flags, "suid") ? "set-uid " : "set-gid ") + path + " (owner uid " + std::to_string(f.uid()) + ")" + sha,
+          f.path(), when, {self});
+  }
+}
+
+void on_user(Analyzer::State& s, const v1::Record& r) {
+  const auto& u = r.user_account();
+  auto& groups = s.user_groups[u.name()];
+  if (!u.primary_group().empty()) groups.insert(u.primary_group());
+  for (const auto& g : u.supplementary_groups()) groups.insert(g);
+  if (u.uid() == 0) s.uid0_users.insert(u.name());
+  if (u.uid0_not_root()) {
+    s.add("HZ-USER-UID0", v1::SEVERITY_UNSPECIFIED, "account " + capped(u.name(), 64) + " has uid 0 (shell " + capped(u.shell(), 64) + ")",
+          u.name(), 0, {{r.index(), "user_account", "account"}});
+  }
+  if (u.password_state() == v1::PASSWORD_EMPTY && u.shell_is_login()) {
+    s.add("HZ-USER-EMPTY-PASSWORD", v1::SEVERITY_UNSPECIFIED, "account " + capped(u.name(), 64) + " (uid " + std::to_string(u.uid()) + ") has an empty password",
+          u.name(), 0, {{r.index(), "user_account", "account"}});
+  }
+}
+
+void on_sudoers_rule(Analyzer::State& s, const v1::Record& r) {
+  const auto& rule = r.sudoers_rule();
+  if (rule.negated() || !rule.can_become_root()) return;
+  const std::string& kind = rule.principal_kind();
+  if (kind == "all") {
+    s.anyone_may_become_root = true;
+  } else if (kind == "user") {
+    s.root_users.insert(rule.principal());
+  } else if (kind == "group" || kind == "non_unix_group") {
+    std::string g = rule.principal();
+    while (!g.empty() && (g[0] == '%' || g[0] == ':')) g.erase(0, 1);
+    s.root_groups.insert(g);
+  }
+  for (const auto& u : rule.expanded_users()) {
+    if (!u.empty() && u[0] == '%') {
+      s.root_groups.insert(u.substr(1));
+    } else {
+      s.root_users.insert(u);
+    }
+  }
+}
+
+void on_auth_event(Analyzer::State& s, const v1::Record& r) {
+  const auto& e = r.auth_event();
+  if (e.kind() == "ssh_login" && e.success() && s.logins.size() < kMaxLogins) {
+    s.logins.push_back({r.index(), "auth_event", e.target_user().empty() ? e.user() : e.target_user(),
+                        e.source_address(), e.time_utc_ns()});
+  }
+  if (s.escalations.size() >= kMaxEscalations || e.user().empty()) return;
+  const bool sudo_fail = e.kind() == "sudo" && !e.success();
+  const bool su_fail = e.kind() == "su" && !e.success() && (e.target_user().empty() || e.target_user() == "root");
+  const bool pam_fail = e.kind() == "pam_auth_failure" &&
+                        (e.service() == "sudo" || e.service() == "su" || e.service() == "su-l");
+  if (!sudo_fail && !su_fail && !pam_fail) return;
+  std::string detail = e.kind() + (e.failure_reason().empty() ? "" : ": " + capped(e.failure_reason(), 120));
+  if (!e.command().empty()) detail += " (command " + capped(e.command(), 120) + ")";
+  s.escalations.push_back({r.index(), e.user(), std::move(detail), e.time_utc_ns()});
+}
+
+void on_login_record(Analyzer::State& s, const v1::Record& r) {
+  const auto& l = r.login_record();
+  if (l.log() != "wtmp" || l.entry_type() != "USER_PROCESS" || s.logins.size() >= kMaxLogins) return;
+  std::string source = !l.address().empty() ? l.address() : l.host();
+  if (source.empty()) return;  // a local console login
+  s.logins.push_back({r.index(), "login_record", l.user(), std::move(source), l.time_utc_ns()});
+}
+
+void command_rule(Analyzer::State& s, std::string_view rule_id, const std::string& what, std::string_view command,
+                  Ref ref) {
+  auto flags = command_red_flags(command);
+  if (flags.empty()) return;
+  s.add(rule_id, v1::SEVERITY_UNSPECIFIED, what + ": " + capped(command, 300) + " [" + join(flags, ", ") + "]",
+        std::string(command), 0, {ref});
+}
+
+std::string exec_text(const v1::ExecCommand& e) {
+  std::string out;
+  for (const auto& a : e.argv()) out += (out.empty() ? "" : " ") + a;
+  return out.empty() ? e.raw() : out;
+}
+
+void on_persistence(Analyzer::State& s, const v1::Record& r) {
+  const auto& p = r.persistence_entry();
+  const Ref self{r.index(), "persistence_entry", "entry"};
+  const std::string where = capped(p.path(), 200) + (p.account().empty() ? "" : " (account " + capped(p.account(), 64) + ")");
+  if (p.kind() == "authorized_key") {
+    if (has_flag(p.flags(), "forced_command")) {
+      s.add("HZ-SSH-KEY-FORCED-COMMAND", v1::SEVERITY_UNSPECIFIED,
+            where + ": key " + capped(p.authorized_key().fingerprint(), 64) + " runs " + capped(p.command(), 200), p.path(), 0, {self});
+    }
+    const std::int64_t mtime = p.file().mtime_utc_ns();
+    if (mtime > 0 && s.opt.now_utc_ns > 0 && s.opt.now_utc_ns - mtime < s.opt.recent_days * kDayNs &&
+        s.recent_key_files.insert(p.path()).second) {
+      s.add("HZ-SSH-KEY-RECENT", v1::SEVERITY_UNSPECIFIED, where + " modified " + platform::format_rfc3339_ns(mtime),
+            p.path(), mtime, {self});
+    }
+  } else if (p.kind() == "ld_preload") {
+    s.add("HZ-LD-SO-PRELOAD", v1::SEVERITY_UNSPECIFIED, where + " preloads " + capped(p.command(), 200), p.command(), 0, {self});
+  } else if (p.kind() == "pam_rule") {
+    const bool outside = has_flag(p.flags(), "module_outside_standard_dirs");
+    if (outside || has_flag(p.flags(), "pam_exec")) {
+      s.add("HZ-PAM-NONSTANDARD-MODULE", outside ? v1::SEVERITY_UNSPECIFIED : v1::SEVERITY_MEDIUM,
+            where + ": " + capped(p.raw(), 200), p.pam().module(), 0, {self});
+    }
+  } else if (!p.command().empty()) {
+    command_rule(s, "HZ-SERVICE-SUSPECT-COMMAND", p.kind() + " in " + where, p.command(), self);
+  }
+}
+
+void on_hidden_process(Analyzer::State& s, const v1::Record& r) {
+  const auto& h = r.hidden_process();
+  if (h.collector_self()) return;
+  std::vector<std::string> probes(h.probes().begin(), h.probes().end());
+  s.add("HZ-PROC-HIDDEN", v1::SEVERITY_UNSPECIFIED,
+        "pid " + std::to_string(h.pid()) + ": " + capped(h.finding(), 40) + " (" + capped(h.detail(), 160) + "; seen by " + join(probes, ", ") + ")",
+        std::to_string(h.pid()), 0, {{r.index(), "hidden_process", "pid"}});
+}
+
+void on_kernel_taint(Analyzer::State& s, const v1::Record& r) {
+  const auto& t = r.kernel_taint();
+  if (t.value() == 0) return;
+  bool module_taint = false;
+  std::vector<std::string> flags;
+  for (const auto& f : t.flags()) {
+    flags.push_back(f);
+    if (f.starts_with("O ") || f.starts_with("E ") || f.starts_with("P ")) module_taint = true;
+  }
+  s.add("HZ-KERNEL-TAINTED", module_taint ? v1::SEVERITY_UNSPECIFIED : v1::SEVERITY_LOW,
+        "kernel taint " + std::to_string(t.value()) + ": " + capped(join(flags, "; "), 300), "kernel", 0,
+        {{r.index(), "kernel_taint", "taint"}});
+}
+
+// ---- joins, once every record was seen -------------------------------------------------
+
+std::set<std::string> admin_accounts(const Analyzer::State& s) {
+  std::set<std::string> admins = s.uid0_users;
+  admins.insert("root");
+  admins.insert(s.root_users.begin(), s.root_users.end());
+  for (const auto& [user, groups] : s.user_groups) {
+    for (const auto& g : groups) {
+      if (s.root_groups.count(g) > 0) admins.insert(user);
+    }
+  }
+  for (const auto& g : s.root_groups) {
+    if (auto it = s.group_members.find(g); it != s.group_members.end()) admins.insert(it->second.begin(), it->second.end());
+  }
+  return admins;
+}
+
+std::string owner_text(const Analyzer::State& s, const SockInfo& k, std::vector<Ref>* refs) {
+  std::string out;
+  for (const auto& key : k.owners) {
+    auto it = s.procs.find(key);
+    if (it == s.procs.end()) continue;
+    if (refs != nullptr && refs->size() < kMaxEvidencePerFinding) refs->push_back({it->second.index, "process", "owner"});
+    if (!out.empty()) out += ", ";
+    out += "pid " + std::to_string(it->second.pid) + " " + capped(it->second.exe.empty() ? it->second.comm : it->second.exe, 120);
+  }
+  return out.empty() ? "no owner found" : out;
+}
+
+void add_with_refs(Analyzer::State& s, std::string_view rule_id, v1::Severity sev, std::string summary,
+                   std::string subject, std::int64_t when, const std::vector<Ref>& refs) {
+  auto& f = s.add(rule_id, sev, std::move(summary), std::move(subject), when, {});
+  for (const auto& ref : refs) {
+    auto* e = f.add_evidence();
+    e->set_record_index(ref.index);
+    e->set_record_type(std::string(ref.type));
+    e->set_role(std::string(ref.role));
+  }
+}
+
+void listener_rules(Analyzer::State& s) {
+  std::vector<Ref> all;
+  std::vector<std::string> ports;
+  for (const auto& k : s.sockets) {
+    if (k.classification != v1::LISTENING || is_loopback_address(k.local_address)) continue;
+    if (all.size() < kMaxEvidencePerFinding) all.push_back({k.index, "socket", "listener"});
+    if (ports.size() < 40) ports.push_back(k.protocol + " " + endpoint(k.local_address, k.local_port));
+    for (const auto& key : k.owners) {
+      auto it = s.procs.find(key);
+      if (it == s.procs.end()) continue;
+      const ProcInfo& p = it->second;
+      std::string why;
+      if (p.deleted || p.memfd) why = "deleted";
+      else if (p.suspect_path) why = "in a temporary or hidden directory";
+      else if (auto f = s.exe_files.find(p.exe); f != s.exe_files.end() && f->second.first == v1::PACKAGE_NOT_PACKAGED) why = "not from any package";
+      if (why.empty()) continue;
+      add_with_refs(s, "HZ-NET-LISTENER-SUSPECT-BINARY", v1::SEVERITY_UNSPECIFIED,
+                    k.protocol + " " + endpoint(k.local_address, k.local_port) + " is held by pid " + std::to_string(p.pid) +
+                        " " + capped(p.exe, 160) + " (" + why + ")",
+                    endpoint(k.local_address, k.local_port), p.start_utc_ns,
+                    {{k.index, "socket", "listener"}, {p.index, "process", "owner"}});
+    }
+  }
+  if (!all.empty()) {
+    add_with_refs(s, "HZ-NET-LISTENERS", v1::SEVERITY_UNSPECIFIED,
+                  std::to_string(all.size()) + (all.size() >= kMaxEvidencePerFinding ? "+" : "") +
+                      " listening sockets reachable from other hosts: " + join(ports, ", "),
+                  "listeners", 0, all);
+  }
+}
+
+void connection_rules(Analyzer::State& s) {
+  std::set<std::tuple<std::uint64_t, std::string, std::uint32_t>> listening;  // (netns, proto, port)
+  for (const auto& k : s.sockets) {
+    if (k.classification == v1::LISTENING) listening.insert({k.netns, k.protocol, k.local_port});
+  }
+  std::vector<Ref> outbound;
+  std::vector<std::string> destinations;
+  for (const auto& k : s.sockets) {
+    if (k.classification != v1::ESTABLISHED || is_loopback_address(k.remote_address) ||
+        is_unspecified_address(k.remote_address)) {
+      continue;
+    }
+    const bool inbound = listening.count({k.netns, k.protocol, k.local_port}) > 0;
+    if (!inbound) {
+      if (outbound.size() < kMaxEvidencePerFinding) outbound.push_back({k.index, "socket", "connection"});
+      if (destinations.size() < 40) destinations.push_back(endpoint(k.remote_address, k.remote_port) + " (" + owner_text(s, k, nullptr) + ")");
+    }
+    for (const auto& key : k.owners) {
+      auto it = s.procs.find(key);
+      if (it == s.procs.end()) continue;
+      const ProcInfo& p = it->second;
+      if (p.deleted || p.memfd || p.suspect_path) {
+        add_with_refs(s, "HZ-NET-SUSPECT-BINARY-CONNECTION", v1::SEVERITY_UNSPECIFIED,
+                      "pid " + std::to_string(p.pid) + " " + capped(p.exe, 160) + (p.memfd ? " (in memory)" : p.deleted ? " (deleted)" : "") +
+                          " holds " + k.protocol + " " + endpoint(k.local_address, k.local_port) + " <-> " +
+                          endpoint(k.remote_address, k.remote_port),
+                      k.remote_address, p.start_utc_ns, {{k.index, "socket", "connection"}, {p.index, "process", "owner"}});
+        continue;
+      }
+      const std::string_view prog = base_name(p.exe.empty() ? p.comm : p.exe);
+      const bool shell = is_shell_or_relay(prog) || is_shell_or_relay(p.comm);
+      const bool interp = is_interpreter(prog) || is_interpreter(p.comm);
+      if (!shell && !(interp && !inbound)) continue;
+      add_with_refs(s, "HZ-NET-SHELL-CONNECTION", shell ? v1::SEVERITY_UNSPECIFIED : v1::SEVERITY_MEDIUM,
+                    "pid " + std::to_string(p.pid) + " " + capped(p.exe, 160) + " holds " + k.protocol + " " +
+                        endpoint(k.local_address, k.local_port) + " <-> " + endpoint(k.remote_address, k.remote_port),
+                    k.remote_address, p.start_utc_ns, {{k.index, "socket", "connection"}, {p.index, "process", "owner"}});
+    }
+  }
+  if (!outbound.empty()) {
+    add_with_refs(s, "HZ-NET-OUTBOUND", v1::SEVERITY_UNSPECIFIED,
+                  std::to_string(outbound.size()) + (outbound.size() >= kMaxEvidencePerFinding ? "+" : "") +
+                      " outbound connections: " + join(destinations, ", "),
+                  "outbound", 0, outbound);
+  }
+}
+
+void escalation_rules(Analyzer::State& s, const std::set<std::string>& admins) {
+  if (s.anyone_may_become_root) return;
+  std::map<std::string, std::vector<const EscalationAttempt*>> by_user;
+  for (const auto& e : s.escalations) {
+    if (admins.count(e.user) == 0) by_user[e.user].push_back(&e);
+  }
+  for (const auto& [user, attempts] : by_user) {
+    std::vector<Ref> refs;
+    for (const auto* a : attempts) {
+      if (refs.size() < kMaxEvidencePerFinding) refs.push_back({a->index, "auth_event", "attempt"});
+    }
+    add_with_refs(s, "HZ-AUTH-UNPRIVILEGED-ESCALATION", v1::SEVERITY_UNSPECIFIED,
+                  "account " + capped(user, 64) + " made " + std::to_string(attempts.size()) +
+                      " failed attempt(s) to become root; first: " + attempts.front()->detail,
+                  user, attempts.front()->time_utc_ns, refs);
+  }
+}
+
+void new_source_rules(Analyzer::State& s, const std::set<std::string>& admins) {
+  // Baseline: the first week of the logs. With less than two weeks of history nothing is "new".
+  std::int64_t first = 0, last = 0;
+  for (const auto& l : s.logins) {
+    if (l.time_utc_ns == 0) continue;
+    first = first == 0 ? l.time_utc_ns : std::min(first, l.time_utc_ns);
+    last = std::max(last, l.time_utc_ns);
+  }
+  if (first == 0 || last - first < 14 * kDayNs) return;
+  const std::int64_t baseline_end = first + 7 * kDayNs;
+  std::vector<const LoginInfo*> sorted;
+  for (const auto& l : s.logins) {
+    if (l.time_utc_ns != 0 && admins.count(l.user) > 0) sorted.push_back(&l);
+  }
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->time_utc_ns < b->time_utc_ns; });
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const LoginInfo* l : sorted) {
+    if (!seen.insert({l->user, l->source}).second || l->time_utc_ns < baseline_end) continue;
+    add_with_refs(s, "HZ-AUTH-ADMIN-NEW-SOURCE", v1::SEVERITY_UNSPECIFIED,
+                  "account " + capped(l->user, 64) + " logged in from " + capped(l->source, 80) + " at " +
+                      platform::format_rfc3339_ns(l->time_utc_ns) + ", a source not seen since the logs begin (" +
+                      platform::format_rfc3339_ns(first) + ")",
+                  l->source, l->time_utc_ns, {{l->index, l->type, "login"}});
+  }
+}
+
+}  // namespace
+
+v1::Finding& Analyzer::State::add(std::string_view rule_id, v1::Severity severity, std::string summary,
+                                  std::string subject, std::int64_t when, std::initializer_list<Ref> refs) {
+  const Rule& rule = analysis::rule(rule_id);
+  v1::Finding& f = findings.emplace_back();
+  f.set_rule_id(std::string(rule.id));
+  f.set_severity(severity == v1::SEVERITY_UNSPECIFIED ? rule.severity : severity);
+  f.set_checklist_id(std::string(rule.checklist_id));
+  f.set_title_en(std::string(rule.title_en));
+  f.set_title_ja(std::string(rule.title_ja));
+  f.set_explanation_en(std::string(rule.explanation_en));
+  f.set_explanation_ja(std::string(rule.explanation_ja));
+  f.set_summary(std::move(summary));
+  f.set_subject(capped(subject, 400));
+  f.set_event_utc_ns(when);
+  for (const auto& ref : refs) {
+    auto* e = f.add_evidence();
+    e->set_record_index(ref.index);
+    e->set_record_type(std::string(ref.type));
+    e->set_role(std::string(ref.role));
+  }
+  return f;
+}
+
+Analyzer::Analyzer(AnalysisOptions options) : s_(std::make_unique<State>()) { s_->opt = std::move(options); }
+Analyzer::~Analyzer() = default;
+
+void Analyzer::observe(const v1::Record& r) {
+  State& s = *s_;
+  ++s.records;
+  const Ref self{r.index(), "", ""};
+  (void)self;
+  switch (r.body_case()) {
+    case v1::Record::kProcess: on_process(s, r); break;
+    case v1::Record::kSocket: on_socket(s, r); break;
+    case v1::Record::kFileEntry: on_file(s, r); break;
+    case v1::Record::kUserAccount: on_user(s, r); break;
+    case v1::Record::kUserGroup:
+      for (const auto& m : r.user_group().members()) s.group_members[r.user_group().name()].insert(m);
+      break;
+    case v1::Record::kSudoersRule: on_sudoers_rule(s, r); break;
+    case v1::Record::kAuthEvent: on_auth_event(s, r); break;
+    case v1::Record::kLoginRecord: on_login_record(s, r); break;
+    case v1::Record::kPersistenceEntry: on_persistence(s, r); break;
+    case v1::Record::kHiddenProcess: on_hidden_process(s, r); break;
+    case v1::Record::kKernelTaint: on_kernel_taint(s, r); break;
+    case v1::Record::kKernelModule:
+      if (r.kernel_module().hidden_from_proc_modules()) {
+        s.add("HZ-KMOD-HIDDEN", v1::SEVERITY_UNSPECIFIED, "module " + capped(r.kernel_module().name(), 64) + " is loaded (sysfs) but not in /proc/modules",
+              r.kernel_module().name(), 0, {{r.index(), "kernel_module", "module"}});
+      }
+      break;
+    case v1::Record::kCronEntry: {
+      const auto& c = r.cron_entry();
+      if (c.line_kind() == v1::CRON_LINE_JOB || c.line_kind() == v1::CRON_LINE_ANACRON_JOB) {
+        command_rule(s, "HZ-TASK-SUSPECT-COMMAND",
+                     "cron job in " + capped(c.source().path(), 200) + " (runs as " + capped(c.run_as(), 64) + ")",
+                     c.command_line(), {r.index(), "cron_entry", "job"});
+      }
+      break;
+    }
+    case v1::Record::kSystemdTimer:
+      for (const auto& e : r.systemd_timer().exec()) {
+        command_rule(s, "HZ-TASK-SUSPECT-COMMAND", "timer " + capped(r.systemd_timer().name(), 120) + " runs", exec_text(e),
+                     {r.index(), "systemd_timer", "timer"});
+      }
+      break;
+    case v1::Record::kAtJob:
+      for (const auto& c : r.at_job().commands()) {
+        command_rule(s, "HZ-TASK-SUSPECT-COMMAND", "at job " + capped(r.at_job().path(), 200), c.text(), {r.index(), "at_job", "job"});
+      }
+      break;
+    case v1::Record::kSystemdUnit:
+      for (const auto& e : r.systemd_unit().exec()) {
+        command_rule(s, "HZ-SERVICE-SUSPECT-COMMAND",
+                     "unit " + capped(r.systemd_unit().name(), 120) + " " + capped(e.directive(), 32), exec_text(e),
+                     {r.index(), "systemd_unit", "unit"});
+      }
+      break;
+    case v1::Record::kRcLocal:
+      for (const auto& c : r.rc_local().commands()) {
+        command_rule(s, "HZ-SERVICE-SUSPECT-COMMAND", capped(r.rc_local().path(), 120), c.text(), {r.index(), "rc_local", "script"});
+      }
+      break;
+    default:
+      break;
+  }
+  if (s.opt.iocs != nullptr) match_indicators(s, r);
+}
+
+Analyzer::Result Analyzer::finish() {
+  State& s = *s_;
+  const auto admins = admin_accounts(s);
+  listener_rules(s);
+  connection_rules(s);
+  escalation_rules(s, admins);
+  new_source_rules(s, admins);
+  Result out;
+  out.findings = std::move(s.findings);
+  std::stable_sort(out.findings.begin(), out.findings.end(), [](const v1::Finding& a, const v1::Finding& b) {
+    if (a.severity() != b.severity()) return a.severity() > b.severity();
+    return a.checklist_id() < b.checklist_id();
+  });
+  auto& sum = out.summary;
+  sum.set_ruleset_version(s.opt.ruleset_version);
+  sum.set_records_analyzed(s.records);
+  std::map<int, std::uint64_t> counts;
+  for (const auto& f : out.findings) ++counts[f.severity()];
+  for (int sev = v1::SEVERITY_CRITICAL; sev >= v1::SEVERITY_INFO; --sev) {
+    auto* c = sum.add_counts();
+    c->set_severity(static_cast<v1::Severity>(sev));
+    c->set_count(counts[sev]);
+  }
+  for (const auto& r : all_rules()) sum.add_rules_run(std::string(r.id));
+  return out;
+}
+
+}  // namespace hozen::analysis
+
+namespace hozen::analysis {
+
+std::string terminal_safe(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    // A complete UTF-8 sequence of 2-4 bytes (no C1 controls) passes through.
+    std::size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+    if (ok && n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ok = false;
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n - 1;
+      continue;
+    }
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::string format_summary(const Analyzer::Result& result, std::size_t top) {
+  std::string out = "  findings:   ";
+  bool first = true;
+  for (const auto& c : result.summary.counts()) {
+    out += (first ? "" : ", ") + std::string(severity_name(c.severity())) + " " + std::to_string(c.count());
+    first = false;
+  }
+  out += "\n";
+  std::size_t shown = 0;
+  for (const auto& f : result.findings) {
+    if (shown == top || f.severity() <= v1::SEVERITY_INFO) break;
+    out += "    [" + std::string(severity_name(f.severity())) + "] " + f.checklist_id() + " " + f.rule_id() + ": " +
+           terminal_safe(f.summary().substr(0, 160)) + "\n";
+    ++shown;
+  }
+  return out;
+}
+
+}  // namespace hozen::analysis

@@ -1,0 +1,83 @@
+// Internal to the analyzer: the facts kept between observe() and finish(), and the helper that
+// adds a finding. (analyzer.cpp holds the rules; ioc_match.cpp the indicator matching.)
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "agent/analysis/analyzer.h"
+#include "agent/analysis/catalog.h"
+
+namespace hozen::analysis {
+
+struct Ref {
+  std::uint64_t index;
+  std::string_view type;
+  std::string_view role;
+};
+
+struct ProcInfo {
+  std::uint64_t index = 0;
+  std::int32_t pid = 0;
+  std::string comm;
+  std::string exe;  // without " (deleted)"
+  bool deleted = false;
+  bool memfd = false;
+  bool suspect_path = false;
+  std::int64_t start_utc_ns = 0;
+};
+
+struct SockInfo {
+  std::uint64_t index = 0;
+  std::string protocol;
+  std::string local_address, remote_address;
+  std::uint32_t local_port = 0, remote_port = 0;
+  v1::SocketClass classification = v1::SOCKET_CLASS_UNSPECIFIED;
+  std::uint64_t netns = 0;
+  std::vector<std::pair<std::int32_t, std::uint64_t>> owners;  // (pid, start ticks)
+};
+
+struct LoginInfo {
+  std::uint64_t index = 0;
+  std::string_view type;  // "auth_event" or "login_record"
+  std::string user;
+  std::string source;
+  std::int64_t time_utc_ns = 0;
+};
+
+struct EscalationAttempt {
+  std::uint64_t index = 0;
+  std::string user;
+  std::string detail;  // "sudo: user NOT in sudoers", "su to root failed"
+  std::int64_t time_utc_ns = 0;
+};
+
+struct Analyzer::State {
+  AnalysisOptions opt;
+  std::uint64_t records = 0;
+  std::vector<v1::Finding> findings;
+
+  std::map<std::pair<std::int32_t, std::uint64_t>, ProcInfo> procs;  // (pid, start ticks)
+  std::vector<SockInfo> sockets;
+  std::set<std::string> exe_paths;                                    // of every process
+  std::map<std::string, std::pair<v1::PackageCheck, std::uint64_t>> exe_files;  // swept exe paths
+  // Accounts and who may become root.
+  std::map<std::string, std::set<std::string>> user_groups;  // user -> primary + supplementary groups
+  std::map<std::string, std::set<std::string>> group_members;
+  std::set<std::string> uid0_users;
+  std::set<std::string> root_users;   // sudoers: may run commands as root
+  std::set<std::string> root_groups;
+  bool anyone_may_become_root = false;
+  std::vector<LoginInfo> logins;
+  std::vector<EscalationAttempt> escalations;
+  std::set<std::string> recent_key_files;  // authorized_keys already reported as recent
+
+  v1::Finding& add(std::string_view rule_id, v1::Severity severity, std::string summary,
+                   std::string subject, std::int64_t when, std::initializer_list<Ref> refs);
+};
+
+}  // namespace hozen::analysis

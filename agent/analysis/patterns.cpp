@@ -1,0 +1,210 @@
+#include "agent/analysis/patterns.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace hozen::analysis {
+namespace {
+
+bool starts_with_dir(std::string_view path, std::string_view dir) {
+  return path == dir || (path.starts_with(dir) && path.size() > dir.size() && path[dir.size()] == '/');
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Words split on ASCII blanks and shell separators (; & | ( ) ` $( ), kept as separate words.
+std::vector<std::string_view> words(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (std::isspace(c) || c == '\'' || c == '"') {
+      ++i;
+      continue;
+    }
+    if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '`') {
+      out.push_back(s.substr(i, 1));
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < s.size()) {
+      unsigned char d = static_cast<unsigned char>(s[j]);
+      if (std::isspace(d) || d == ';' || d == '&' || d == '|' || d == '(' || d == ')' || d == '`' ||
+          d == '\'' || d == '"') {
+        break;
+      }
+      ++j;
+    }
+    out.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool is_separator(std::string_view w) { return w == ";" || w == "&" || w == "|" || w == "(" || w == ")" || w == "`"; }
+
+bool is_downloader(std::string_view w) {
+  auto b = base_name(w);
+  return b == "curl" || b == "wget" || b == "fetch" || b == "tftp" || b == "lwp-download";
+}
+
+bool is_assignment(std::string_view w) {
+  auto eq = w.find('=');
+  if (eq == 0 || eq == std::string_view::npos) return false;
+  return std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(eq), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+bool is_wrapper(std::string_view w) {
+  auto b = base_name(w);
+  return b == "env" || b == "nohup" || b == "sudo" || b == "exec" || b == "nice" || b == "ionice" ||
+         b == "timeout" || b == "setsid" || b == "chroot" || b == "flock" || b == "stdbuf";
+}
+
+}  // namespace
+
+std::string_view base_name(std::string_view path) {
+  auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool in_temp_dir(std::string_view path) {
+  for (std::string_view d : {"/tmp", "/var/tmp", "/dev/shm", "/run/shm"}) {
+    if (starts_with_dir(path, d)) return true;
+  }
+  return false;
+}
+
+bool in_unusual_hidden_dir(std::string_view path) {
+  static constexpr std::array<std::string_view, 24> kUsual = {
+      ".local", ".cache", ".config", ".cargo", ".rustup", ".vscode-server", ".vscode", ".nvm",
+      ".npm", ".pyenv", ".rbenv", ".sdkman", ".dotnet", ".bun", ".deno", ".gem", ".m2",
+      ".gradle", ".pki", ".mozilla", ".java", ".git", ".build-id", ".cursor-server"};
+  std::size_t start = 0;
+  while (start < path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) break;  // the last component is the file itself
+    std::string_view comp = path.substr(start, end - start);
+    if (comp.size() > 1 && comp[0] == '.' && comp != ".." &&
+        std::find(kUsual.begin(), kUsual.end(), comp) == kUsual.end()) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+bool in_system_dir(std::string_view path) {
+  for (std::string_view d : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
+    if (starts_with_dir(path, d)) return true;
+  }
+  return false;
+}
+
+std::string_view without_deleted_suffix(std::string_view exe_path) {
+  constexpr std::string_view kSuffix = " (deleted)";
+  return exe_path.ends_with(kSuffix) ? exe_path.substr(0, exe_path.size() - kSuffix.size()) : exe_path;
+}
+
+bool is_memfd_path(std::string_view exe_path) { return exe_path.starts_with("/memfd:"); }
+
+bool is_shell_or_relay(std::string_view name) {
+  static constexpr std::array<std::string_view, 16> kNames = {
+      "sh", "bash", "dash", "zsh", "ksh", "mksh", "csh", "tcsh", "fish", "ash", "busybox",
+      "nc", "ncat", "netcat", "socat", "telnet"};
+  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+}
+
+bool is_interpreter(std::string_view name) {
+  for (std::string_view p : {"python", "perl", "ruby", "php", "lua", "node", "nodejs", "tclsh", "pwsh"}) {
+    if (name.starts_with(p)) {
+      std::string_view rest = name.substr(p.size());
+      if (std::all_of(rest.begin(), rest.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; })) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool is_loopback_address(std::string_view a) {
+  return a.starts_with("127.") || a == "::1" || a.starts_with("::ffff:127.");
+}
+
+bool is_unspecified_address(std::string_view a) { return a.empty() || a == "0.0.0.0" || a == "::"; }
+
+std::string program_of(std::string_view command) {
+  auto w = words(command);
+  std::size_t i = 0;
+  while (i < w.size()) {
+    if (is_assignment(w[i])) {
+      ++i;
+    } else if (is_wrapper(w[i])) {
+      ++i;
+      while (i < w.size() && (w[i].starts_with("-") || std::isdigit(static_cast<unsigned char>(w[i][0])))) ++i;
+    } else {
+      break;
+    }
+  }
+  if (i >= w.size() || is_separator(w[i])) return {};
+  std::string_view prog = w[i];
+  auto b = base_name(prog);
+  if (is_shell_or_relay(b) || is_interpreter(b)) {
+    // "sh /tmp/x.sh": the script is what runs. ("sh -c '...'" runs a command: keep the shell.)
+    std::size_t j = i + 1;
+    while (j < w.size() && w[j].starts_with("-") && w[j] != "-c" && w[j] != "-e") ++j;
+    if (j < w.size() && !is_separator(w[j]) && !w[j].starts_with("-")) return std::string(w[j]);
+  }
+  return std::string(prog);
+}
+
+std::vector<std::string> command_red_flags(std::string_view command) {
+  std::vector<std::string> out;
+  const std::string low = lower(command);
+  auto w = words(low);
+  bool downloader = false, pipe_to_shell = false, chmod_x = false, base64_decode = false, netcat_exec = false;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (is_downloader(w[i])) downloader = true;
+    if (w[i] == "|" && i + 1 < w.size()) {
+      std::size_t j = i + 1;
+      while (j < w.size() && (w[j] == "sudo" || is_assignment(w[j]))) ++j;
+      if (j < w.size()) {
+        auto b = base_name(w[j]);
+        if (is_shell_or_relay(b) || is_interpreter(b)) pipe_to_shell = true;
+      }
+    }
+    if (base_name(w[i]) == "chmod" && i + 1 < w.size() &&
+        (w[i + 1].find("+x") != std::string_view::npos || w[i + 1].find('7') != std::string_view::npos ||
+         w[i + 1].find('5') != std::string_view::npos)) {
+      chmod_x = true;
+    }
+    if (base_name(w[i]) == "base64") {
+      for (std::size_t j = i + 1; j < w.size() && !is_separator(w[j]); ++j) {
+        if (w[j] == "-d" || w[j] == "--decode" || w[j] == "-di" || w[j] == "-id") base64_decode = true;
+      }
+    }
+    auto b = base_name(w[i]);
+    if (b == "nc" || b == "ncat" || b == "netcat") {
+      for (std::size_t j = i + 1; j < w.size() && !is_separator(w[j]); ++j) {
+        if (w[j] == "-e" || w[j] == "-c" || w[j].starts_with("--exec") || w[j].starts_with("--sh-exec")) netcat_exec = true;
+      }
+    }
+    if (b == "socat" && low.find("exec:") != std::string::npos) netcat_exec = true;
+  }
+  if (downloader && pipe_to_shell) out.emplace_back("download_pipe_shell");
+  if (downloader && chmod_x) out.emplace_back("download_chmod_exec");
+  if (base64_decode) out.emplace_back("base64_decode");
+  if (low.find("/dev/tcp/") != std::string::npos || low.find("/dev/udp/") != std::string::npos) out.emplace_back("dev_tcp");
+  if (netcat_exec) out.emplace_back("netcat_exec");
+  if (in_temp_dir(program_of(command))) out.emplace_back("runs_from_temp");
+  return out;
+}
+
+}  // namespace hozen::analysis
