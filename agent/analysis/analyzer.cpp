@@ -99,6 +99,49 @@ void on_socket(Analyzer::State& s, const v1::Record& r) {
   s.sockets.push_back(std::move(info));
 }
 
+// The directory a temp-dir finding is grouped by: the first level below the temp root
+// ("/tmp/build" for "/tmp/build/a/b"), or the file itself when it lies in the root.
+std::string temp_group(std::string_view path) {
+  for (std::string_view root : {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/"}) {
+    if (!path.starts_with(root)) continue;
+    auto slash = path.find('/', root.size());
+    return std::string(slash == std::string_view::npos ? path : path.substr(0, slash));
+  }
+  return std::string(path);
+}
+
+// The hidden directory itself ("/var/lib/.x" for "/var/lib/.x/bin/y").
+std::string hidden_group(std::string_view path) {
+  std::size_t start = 0;
+  while (start < path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) break;
+    std::string_view comp = path.substr(start, end - start);
+    if (comp.size() > 1 && comp[0] == '.' && comp != ".." && in_unusual_hidden_dir(path.substr(0, end + 1))) {
+      return std::string(path.substr(0, end));
+    }
+    start = end + 1;
+  }
+  return std::string(path);
+}
+
+bool in_bin_dir(std::string_view path) {
+  auto dir = path.substr(0, path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/'));
+  return dir == "/bin" || dir == "/sbin" || dir == "/usr/bin" || dir == "/usr/sbin" || dir == "/usr/local/bin" ||
+         dir == "/usr/local/sbin" || dir == "/usr/libexec" || dir.starts_with("/usr/lib/systemd");
+}
+
+void group_file(Analyzer::State& s, std::string_view rule_id, std::string place, v1::Severity sev,
+                const v1::FileEntry& f, std::uint64_t index) {
+  FileGroup& g = s.file_groups[{std::string(rule_id), std::move(place)}];
+  g.severity = std::max(g.severity, sev);
+  ++g.files;
+  if (f.header_kind() == "elf") ++g.elf;
+  if (g.refs.size() < kMaxEvidencePerFinding) g.refs.push_back({index, "file_entry", "file"});
+  if (g.examples.size() < 3) g.examples.push_back(capped(f.path(), 200));
+  g.latest_mtime_utc_ns = std::max(g.latest_mtime_utc_ns, f.mtime_utc_ns());
+}
+
 void on_file(Analyzer::State& s, const v1::Record& r) {
   const auto& f = r.file_entry();
   const auto& flags = f.flags();
@@ -106,26 +149,47 @@ void on_file(Analyzer::State& s, const v1::Record& r) {
   const std::int64_t when = f.mtime_utc_ns();
   const Ref self{r.index(), "file_entry", "file"};
   if (s.exe_paths.count(f.path()) > 0) s.exe_files[f.path()] = {f.package_check(), r.index()};
-  std::string sha = f.sha256().empty() ? "" : ", sha256 " + platform::to_hex(f.sha256());
+  const bool elf = f.header_kind() == "elf";
   if (has_flag(flags, "elf_in_temp") || has_flag(flags, "script_in_temp")) {
-    s.add("HZ-FILE-EXEC-IN-TEMP", v1::SEVERITY_UNSPECIFIED,
-          std::string(has_flag(flags, "elf_in_temp") ? "ELF binary " : "script ") + path + sha, f.path(), when, {self});
-  } else if (has_flag(flags, "elf_in_hidden_dir") || has_flag(flags, "script_in_hidden_dir")) {
-    s.add("HZ-FILE-EXEC-IN-HIDDEN-DIR", v1::SEVERITY_UNSPECIFIED,
-          std::string(has_flag(flags, "elf_in_hidden_dir") ? "ELF binary " : "script ") + path + sha, f.path(), when, {self});
+    // An ELF binary in a temp dir is the classic dropper; scripts there are common too, but so
+    // are installers' and build trees'.
+    group_file(s, "HZ-FILE-EXEC-IN-TEMP", temp_group(f.path()), elf ? v1::SEVERITY_HIGH : v1::SEVERITY_MEDIUM, f, r.index());
+  } else if ((has_flag(flags, "elf_in_hidden_dir") || has_flag(flags, "script_in_hidden_dir")) &&
+             in_unusual_hidden_dir(f.path())) {  // toolchains in ~/.cargo, ~/.pyenv... are not findings
+    group_file(s, "HZ-FILE-EXEC-IN-HIDDEN-DIR", hidden_group(f.path()), v1::SEVERITY_MEDIUM, f, r.index());
   }
   if (f.package_check() == v1::PACKAGE_MD5_MISMATCH) {
-    const bool binary = in_system_dir(f.path()) && (f.header_kind() == "elf" || (f.mode() & 0111) != 0);
-    s.add("HZ-FILE-PACKAGE-MODIFIED", binary ? v1::SEVERITY_UNSPECIFIED : v1::SEVERITY_MEDIUM,
-          path + " differs from package " + capped(f.package(), 80) + sha, f.path(), when, {self});
+    // High for a replaced program or library; medium for data and scripts deep in /usr/lib,
+    // which package managers of other languages (npm, pip) rewrite in place.
+    const bool binary = in_bin_dir(f.path()) || (elf && in_system_dir(f.path()));
+    group_file(s, "HZ-FILE-PACKAGE-MODIFIED", f.package().empty() ? "(unknown package)" : f.package(),
+               binary ? v1::SEVERITY_HIGH : v1::SEVERITY_MEDIUM, f, r.index());
   }
   const bool setid = has_flag(flags, "suid") || has_flag(flags, "sgid");
   const bool packaged = f.package_check() == v1::PACKAGE_MD5_MATCH || f.package_check() == v1::PACKAGE_NOT_VERIFIED ||
                         f.package_check() == v1::PACKAGE_MD5_MISMATCH;
   if (setid && !packaged) {
+    std::string sha = f.sha256().empty() ? "" : ", sha256 " + platform::to_hex(f.sha256());
     s.add("HZ-FILE-SUID-UNPACKAGED", v1::SEVERITY_UNSPECIFIED,
           std::string(has_flag(flags, "suid") ? "set-uid " : "set-gid ") + path + " (owner uid " + std::to_string(f.uid()) + ")" + sha,
           f.path(), when, {self});
+  }
+}
+
+void add_with_refs(Analyzer::State& s, std::string_view rule_id, v1::Severity sev, std::string summary,
+                   std::string subject, std::int64_t when, const std::vector<Ref>& refs);
+
+void file_group_findings(Analyzer::State& s) {
+  for (const auto& [key, g] : s.file_groups) {
+    const auto& [rule_id, place] = key;
+    std::string what;
+    if (rule_id == "HZ-FILE-PACKAGE-MODIFIED") {
+      what = std::to_string(g.files) + " file(s) of package " + capped(place, 80) + " differ from its md5sums";
+    } else {
+      what = std::to_string(g.files) + " executable file(s) (" + std::to_string(g.elf) + " ELF) under " + capped(place, 200);
+    }
+    std::vector<std::string> ex = g.examples;
+    add_with_refs(s, rule_id, g.severity, what + ", e.g. " + join(ex, ", "), place, g.latest_mtime_utc_ns, g.refs);
   }
 }
 
@@ -513,6 +577,7 @@ void Analyzer::observe(const v1::Record& r) {
 Analyzer::Result Analyzer::finish() {
   State& s = *s_;
   const auto admins = admin_accounts(s);
+  file_group_findings(s);
   listener_rules(s);
   connection_rules(s);
   escalation_rules(s, admins);

@@ -56,6 +56,17 @@ struct EscalationAttempt {
   std::int64_t time_utc_ns = 0;
 };
 
+// Swept files of one kind in one place (a package, a temp directory, a hidden directory): one
+// finding for all of them, so a vendored tree in /tmp is one line, not four hundred.
+struct FileGroup {
+  v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
+  std::uint64_t files = 0;
+  std::uint64_t elf = 0;
+  std::vector<Ref> refs;          // the first ones
+  std::vector<std::string> examples;
+  std::int64_t latest_mtime_utc_ns = 0;
+};
+
 struct Analyzer::State {
   AnalysisOptions opt;
   std::uint64_t records = 0;
@@ -75,6 +86,7 @@ struct Analyzer::State {
   std::vector<LoginInfo> logins;
   std::vector<EscalationAttempt> escalations;
   std::set<std::string> recent_key_files;  // authorized_keys already reported as recent
+  std::map<std::pair<std::string, std::string>, FileGroup> file_groups;  // (rule id, place)
 
   v1::Finding& add(std::string_view rule_id, v1::Severity severity, std::string summary,
                    std::string subject, std::int64_t when, std::initializer_list<Ref> refs);

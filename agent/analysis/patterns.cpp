@@ -83,10 +83,11 @@ bool in_temp_dir(std::string_view path) {
 }
 
 bool in_unusual_hidden_dir(std::string_view path) {
-  static constexpr std::array<std::string_view, 24> kUsual = {
+  static constexpr std::array<std::string_view, 27> kUsual = {
       ".local", ".cache", ".config", ".cargo", ".rustup", ".vscode-server", ".vscode", ".nvm",
       ".npm", ".pyenv", ".rbenv", ".sdkman", ".dotnet", ".bun", ".deno", ".gem", ".m2",
-      ".gradle", ".pki", ".mozilla", ".java", ".git", ".build-id", ".cursor-server"};
+      ".gradle", ".pki", ".mozilla", ".java", ".git", ".build-id", ".cursor-server",
+      ".debug", ".github", ".venv"};
   std::size_t start = 0;
   while (start < path.size()) {
     std::size_t end = path.find('/', start);

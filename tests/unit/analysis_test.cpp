@@ -375,9 +375,26 @@ TEST_CASE("analysis: persistence, hidden processes, kernel and swept files", "[a
     });
   };
   file("/tmp/.x/miner", {"elf_in_temp", "hidden_in_temp"}, v1::PACKAGE_CHECK_UNSPECIFIED);
+  file("/tmp/.x/miner.conf.sh", {"script_in_temp", "hidden_in_temp"}, v1::PACKAGE_CHECK_UNSPECIFIED);
+  b.add([](auto& r) {  // a script alone: medium
+    auto& f = *r.mutable_file_entry();
+    f.set_path("/var/tmp/install.sh");
+    f.set_header_kind("script");
+    f.add_flags("script_in_temp");
+  });
+  b.add([](auto& r) {  // a vendored script rewritten in place by npm: medium
+    auto& f = *r.mutable_file_entry();
+    f.set_path("/usr/lib/node_modules/npm/bin/npx-cli.js");
+    f.set_mode(0100755);
+    f.set_header_kind("script");
+    f.set_package_check(v1::PACKAGE_MD5_MISMATCH);
+    f.set_package("nodejs");
+  });
   file("/usr/bin/ls", {}, v1::PACKAGE_MD5_MISMATCH);
   file("/usr/bin/passwd", {"suid"}, v1::PACKAGE_MD5_MATCH);
   file("/usr/local/bin/rootme", {"suid"}, v1::PACKAGE_CHECK_UNSPECIFIED);
+  file("/var/lib/.cache-x/kworker", {"elf_in_hidden_dir"}, v1::PACKAGE_CHECK_UNSPECIFIED);
+  file("/root/.cargo/bin/rustup", {"elf_in_hidden_dir"}, v1::PACKAGE_CHECK_UNSPECIFIED);  // a toolchain
   file("/usr/bin/cat", {}, v1::PACKAGE_MD5_MATCH);
   auto res = b.analyze();
   CHECK(with_rule(res, "HZ-SSH-KEY-FORCED-COMMAND").size() == 1);
@@ -391,10 +408,24 @@ TEST_CASE("analysis: persistence, hidden processes, kernel and swept files", "[a
   CHECK(hidden[0]->severity() == v1::SEVERITY_CRITICAL);
   CHECK(with_rule(res, "HZ-KMOD-HIDDEN").size() == 1);
   CHECK(with_rule(res, "HZ-KERNEL-TAINTED").size() == 1);
-  CHECK(with_rule(res, "HZ-FILE-EXEC-IN-TEMP").size() == 1);
+  // Files are grouped by place: one finding per temp directory, one per package.
+  auto temp = with_rule(res, "HZ-FILE-EXEC-IN-TEMP");
+  REQUIRE(temp.size() == 2);
+  CHECK(temp[0]->subject() == "/tmp/.x");
+  CHECK(temp[0]->severity() == v1::SEVERITY_HIGH);  // holds an ELF binary
+  CHECK(temp[0]->evidence_size() == 2);
+  CHECK(temp[1]->subject() == "/var/tmp/install.sh");
+  CHECK(temp[1]->severity() == v1::SEVERITY_MEDIUM);
   auto modified = with_rule(res, "HZ-FILE-PACKAGE-MODIFIED");
-  REQUIRE(modified.size() == 1);
-  CHECK(modified[0]->subject() == "/usr/bin/ls");
+  REQUIRE(modified.size() == 2);
+  CHECK(modified[0]->subject() == "coreutils");
+  CHECK(modified[0]->severity() == v1::SEVERITY_HIGH);  // /usr/bin/ls
+  CHECK(modified[0]->summary().find("/usr/bin/ls") != std::string::npos);
+  CHECK(modified[1]->subject() == "nodejs");
+  CHECK(modified[1]->severity() == v1::SEVERITY_MEDIUM);
+  auto hidden_dir = with_rule(res, "HZ-FILE-EXEC-IN-HIDDEN-DIR");
+  REQUIRE(hidden_dir.size() == 1);
+  CHECK(hidden_dir[0]->subject() == "/var/lib/.cache-x");
   auto suid = with_rule(res, "HZ-FILE-SUID-UNPACKAGED");
   REQUIRE(suid.size() == 1);
   CHECK(suid[0]->subject() == "/usr/local/bin/rootme");
