@@ -148,7 +148,7 @@ void on_file(Analyzer::State& s, const v1::Record& r) {
   const std::string path = capped(f.path(), 400);
   const std::int64_t when = f.mtime_utc_ns();
   const Ref self{r.index(), "file_entry", "file"};
-  if (s.exe_paths.count(f.path()) > 0) s.exe_files[f.path()] = {f.package_check(), r.index()};
+  if (s.exe_paths.count(f.path()) > 0) s.exe_files[f.path()] = {f.package_check(), r.index(), f.mode()};
   const bool elf = f.header_kind() == "elf";
   if (has_flag(flags, "elf_in_temp") || has_flag(flags, "script_in_temp")) {
     // An ELF binary in a temp dir is the classic dropper; scripts there are common too, but so
@@ -361,6 +361,30 @@ void add_with_refs(Analyzer::State& s, std::string_view rule_id, v1::Severity se
   }
 }
 
+// A program anyone can overwrite runs as whoever starts it: a process or a service whose
+// executable is world-writable (known when the file sweep saw it).
+void world_writable_rules(Analyzer::State& s) {
+  auto writable = [&](const std::string& path) {
+    auto it = s.exe_files.find(path);
+    return it != s.exe_files.end() && (it->second.mode & 0002) != 0 ? &it->second : nullptr;
+  };
+  for (const auto& [key, p] : s.procs) {
+    if (p.suspect_path) continue;  // already reported
+    if (const auto* f = writable(p.exe)) {
+      add_with_refs(s, "HZ-PROC-SUSPECT-PATH", v1::SEVERITY_UNSPECIFIED,
+                    "pid " + std::to_string(p.pid) + " (" + capped(p.comm, 32) + ") runs " + capped(p.exe, 200) + ", which anyone can overwrite",
+                    p.exe, p.start_utc_ns, {{p.index, "process", "process"}, {f->index, "file_entry", "binary"}});
+    }
+  }
+  for (const auto& e : s.service_execs) {
+    if (const auto* f = writable(e.program)) {
+      add_with_refs(s, "HZ-SERVICE-SUSPECT-COMMAND", v1::SEVERITY_UNSPECIFIED,
+                    e.what + " runs " + capped(e.program, 200) + ", which anyone can overwrite [world_writable]", e.program, 0,
+                    {e.ref, {f->index, "file_entry", "binary"}});
+    }
+  }
+}
+
 void listener_rules(Analyzer::State& s) {
   std::vector<Ref> all;
   std::vector<std::string> ports;
@@ -375,7 +399,7 @@ void listener_rules(Analyzer::State& s) {
       std::string why;
       if (p.deleted || p.memfd) why = "deleted";
       else if (p.suspect_path) why = "in a temporary or hidden directory";
-      else if (auto f = s.exe_files.find(p.exe); f != s.exe_files.end() && f->second.first == v1::PACKAGE_NOT_PACKAGED) why = "not from any package";
+      else if (auto f = s.exe_files.find(p.exe); f != s.exe_files.end() && f->second.package_check == v1::PACKAGE_NOT_PACKAGED) why = "not from any package";
       if (why.empty()) continue;
       add_with_refs(s, "HZ-NET-LISTENER-SUSPECT-BINARY", v1::SEVERITY_UNSPECIFIED,
                     k.protocol + " " + endpoint(k.local_address, k.local_port) + " is held by pid " + std::to_string(p.pid) +
@@ -558,6 +582,11 @@ void Analyzer::observe(const v1::Record& r) {
       break;
     case v1::Record::kSystemdUnit:
       for (const auto& e : r.systemd_unit().exec()) {
+        if (e.argv_size() > 0 && e.argv(0).starts_with('/')) {
+          s.exe_paths.insert(e.argv(0));
+          s.service_execs.push_back({e.argv(0), "unit " + capped(r.systemd_unit().name(), 120) + " " + capped(e.directive(), 32),
+                                     {r.index(), "systemd_unit", "unit"}});
+        }
         command_rule(s, "HZ-SERVICE-SUSPECT-COMMAND",
                      "unit " + capped(r.systemd_unit().name(), 120) + " " + capped(e.directive(), 32), exec_text(e),
                      {r.index(), "systemd_unit", "unit"});
@@ -578,6 +607,7 @@ Analyzer::Result Analyzer::finish() {
   State& s = *s_;
   const auto admins = admin_accounts(s);
   file_group_findings(s);
+  world_writable_rules(s);
   listener_rules(s);
   connection_rules(s);
   escalation_rules(s, admins);

@@ -75,7 +75,19 @@ struct Analyzer::State {
   std::map<std::pair<std::int32_t, std::uint64_t>, ProcInfo> procs;  // (pid, start ticks)
   std::vector<SockInfo> sockets;
   std::set<std::string> exe_paths;                                    // of every process
-  std::map<std::string, std::pair<v1::PackageCheck, std::uint64_t>> exe_files;  // swept exe paths
+  struct SweptExe {
+    v1::PackageCheck package_check = v1::PACKAGE_CHECK_UNSPECIFIED;
+    std::uint64_t index = 0;
+    std::uint32_t mode = 0;
+  };
+  std::map<std::string, SweptExe> exe_files;  // swept files that a process or service runs
+  // Programs services and timers run (argv[0]), to check their file's mode once swept.
+  struct ServiceExec {
+    std::string program;
+    std::string what;  // "unit ssh.service ExecStart"
+    Ref ref;
+  };
+  std::vector<ServiceExec> service_execs;
   // Accounts and who may become root.
   std::map<std::string, std::set<std::string>> user_groups;  // user -> primary + supplementary groups
   std::map<std::string, std::set<std::string>> group_members;

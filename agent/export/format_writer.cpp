@@ -23,7 +23,7 @@ std::optional<ExportFormat> parse_export_format(std::string_view name) {
   return std::nullopt;
 }
 
-std::expected<FormatWriter, std::string> FormatWriter::make(ExportFormat format,
+platform::detail::Expected<FormatWriter, std::string> FormatWriter::make(ExportFormat format,
                                                             const std::vector<std::string>& types,
                                                             Write write) {
   FormatWriter w;
@@ -32,15 +32,15 @@ std::expected<FormatWriter, std::string> FormatWriter::make(ExportFormat format,
   w.types_.insert(types.begin(), types.end());
   for (const auto& t : w.types_) {
     if (record_type_descriptor(t) == nullptr) {
-      return std::unexpected("unknown record type '" + t + "' (types: " + type_list() + ")");
+      return platform::detail::Unexpected<std::string>("unknown record type '" + t + "' (types: " + type_list() + ")");
     }
   }
   switch (format) {
     case ExportFormat::kJsonl:
-      return std::unexpected(std::string("jsonl is written by the export command itself"));
+      return platform::detail::Unexpected<std::string>(std::string("jsonl is written by the export command itself"));
     case ExportFormat::kCsv:
       if (w.types_.size() != 1) {
-        return std::unexpected(
+        return platform::detail::Unexpected<std::string>(
             "--format csv needs exactly one --type (one record type per "
             "table; types: " +
             type_list() + ")");
@@ -49,7 +49,7 @@ std::expected<FormatWriter, std::string> FormatWriter::make(ExportFormat format,
       break;
     case ExportFormat::kBodyfile:
       if (!w.types_.empty() && (w.types_.size() > 1 || !w.types_.count("file_entry"))) {
-        return std::unexpected(std::string(
+        return platform::detail::Unexpected<std::string>(std::string(
             "--format bodyfile is made from file_entry records only (--type file_entry)"));
       }
       break;

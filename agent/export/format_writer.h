@@ -2,7 +2,6 @@
 // (header, verified records, trailer) and streams the chosen format, one record at a time.
 #pragma once
 
-#include <expected>
 #include <functional>
 #include <optional>
 #include <set>
@@ -13,6 +12,7 @@
 #include "agent/export/csv.h"
 #include "hozen/v1/bundle.pb.h"
 #include "hozen/v1/record.pb.h"
+#include "platform/expected.h"
 
 namespace hozen::exporter {
 
@@ -33,7 +33,7 @@ class FormatWriter {
   // A writer for csv, timesketch or bodyfile (not jsonl) keeping only `types` (all when empty).
   // Usage errors (the message to print): an unknown type; csv without exactly one type;
   // bodyfile with a type other than file_entry.
-  static std::expected<FormatWriter, std::string> make(ExportFormat format,
+  static platform::detail::Expected<FormatWriter, std::string> make(ExportFormat format,
                                                        const std::vector<std::string>& types,
                                                        Write write);
 

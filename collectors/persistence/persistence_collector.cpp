@@ -695,6 +695,8 @@ void home(Run& run, const Account& a) {
     std::string p = platform::join_path(a.home, h.relative);
     if (h.kind == "ssh_rc") {
       if (auto f = run.preserve(p)) file_entry(run, h.kind, *f, &a);
+    } else if (h.kind == "shell_history") {
+      run.preserve(p);  // the bytes (or where the link points: /dev/null is a classic) are the evidence
     } else if (h.kind != "authorized_key") {
       shell_file(run, p, &a, h.kind);
     }

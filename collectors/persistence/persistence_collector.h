@@ -30,7 +30,7 @@ class PersistenceCollector final : public Collector {
 // Files looked at in each home directory, relative to it, and the entry kind they make.
 struct HomeFile {
   std::string_view relative;
-  std::string_view kind;  // "authorized_key", "ssh_rc", "shell_init", "environment_file"
+  std::string_view kind;  // "authorized_key", "ssh_rc", "shell_init", "environment_file", "shell_history"
 };
 inline constexpr HomeFile kHomeFiles[] = {
     {".ssh/authorized_keys", "authorized_key"},
@@ -46,6 +46,16 @@ inline constexpr HomeFile kHomeFiles[] = {
     {".zshenv", "shell_init"},
     {".zlogin", "shell_init"},
     {".pam_environment", "environment_file"},  // read by pam_env (user_readenv)
+    // Command histories: kept as preserved files (the commands typed, for the timeline and for
+    // indicator matching), not parsed into entries.
+    {".bash_history", "shell_history"},
+    {".zsh_history", "shell_history"},
+    {".sh_history", "shell_history"},
+    {".ash_history", "shell_history"},
+    {".history", "shell_history"},
+    {".python_history", "shell_history"},
+    {".mysql_history", "shell_history"},
+    {".psql_history", "shell_history"},
 };
 inline constexpr std::string_view kHomeAutostartDir = ".config/autostart";
 

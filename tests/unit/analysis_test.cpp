@@ -453,3 +453,33 @@ TEST_CASE("analysis: a clean host raises no high-severity finding", "[analysis]"
     CHECK(f.severity() < v1::SEVERITY_MEDIUM);
   }
 }
+
+TEST_CASE("analysis: processes and services whose program anyone can overwrite", "[analysis]") {
+  Bundle b;
+  b.add([](auto& r) { process(r, 40, "app", "/opt/app/run"); });
+  b.add([](auto& r) { process(r, 41, "ok", "/opt/app/ok"); });
+  b.add([](auto& r) {
+    auto& u = *r.mutable_systemd_unit();
+    u.set_name("svc.service");
+    auto* e = u.add_exec();
+    e->set_directive("ExecStart");
+    e->add_argv("/usr/local/bin/svc");
+  });
+  auto file = [&](const std::string& path, std::uint32_t mode) {
+    b.add([&](auto& r) {
+      r.mutable_file_entry()->set_path(path);
+      r.mutable_file_entry()->set_mode(mode);
+    });
+  };
+  file("/opt/app/run", 0100777);
+  file("/opt/app/ok", 0100755);
+  file("/usr/local/bin/svc", 0100757);
+  auto res = b.analyze();
+  auto procs = with_rule(res, "HZ-PROC-SUSPECT-PATH");
+  REQUIRE(procs.size() == 1);
+  CHECK(procs[0]->subject() == "/opt/app/run");
+  CHECK(procs[0]->evidence_size() == 2);
+  auto svc = with_rule(res, "HZ-SERVICE-SUSPECT-COMMAND");
+  REQUIRE(svc.size() == 1);
+  CHECK(svc[0]->summary().find("world_writable") != std::string::npos);
+}

