@@ -1,10 +1,15 @@
 #include "agent/analysis/analyzer.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cctype>
 
 #include "agent/analysis/analyzer_state.h"
 #include "agent/analysis/patterns.h"
+#include "agent/export/json.h"
 #include "platform/host.h"
+#include "platform/parse_util.h"
 #include "platform/sha256.h"
 
 namespace hozen::analysis {
@@ -19,8 +24,14 @@ constexpr std::size_t kMaxLogins = 200'000;      // memory bound for the login j
 constexpr std::size_t kMaxEscalations = 200'000;
 constexpr std::size_t kMaxEvidencePerFinding = 50;
 
+constexpr std::size_t kMaxFindings = 20'000;  // beyond: counted, not kept
+
+// At most n bytes, cut at a UTF-8 character boundary (a cut character would make the whole
+// field non-UTF-8, and exports would show it as base64).
 std::string capped(std::string_view s, std::size_t n = 240) {
-  return s.size() <= n ? std::string(s) : std::string(s.substr(0, n)) + "...";
+  if (s.size() <= n) return std::string(s);
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) --n;
+  return std::string(s.substr(0, n)) + "...";
 }
 
 std::string join_argv(const google::protobuf::RepeatedPtrField<std::string>& argv) {
@@ -61,6 +72,7 @@ void on_process(Analyzer::State& s, const v1::Record& r) {
   info.memfd = is_memfd_path(p.exe_path());
   info.deleted = p.exe_deleted();
   info.suspect_path = !info.memfd && (in_temp_dir(info.exe) || in_unusual_hidden_dir(info.exe));
+  info.upgraded = info.deleted && !info.memfd && !info.suspect_path && in_system_dir(info.exe);
   info.start_utc_ns = p.start_utc_ns();
   if (!info.exe.empty()) s.exe_paths.insert(info.exe);
   const std::string who = "pid " + std::to_string(p.pid()) + " (" + capped(p.comm(), 32) + ")";
@@ -166,9 +178,13 @@ void on_file(Analyzer::State& s, const v1::Record& r) {
                binary ? v1::SEVERITY_HIGH : v1::SEVERITY_MEDIUM, f, r.index());
   }
   const bool setid = has_flag(flags, "suid") || has_flag(flags, "sgid");
-  const bool packaged = f.package_check() == v1::PACKAGE_MD5_MATCH || f.package_check() == v1::PACKAGE_NOT_VERIFIED ||
-                        f.package_check() == v1::PACKAGE_MD5_MISMATCH;
-  if (setid && !packaged) {
+  // Unpackaged: dpkg lists no such file in a system binary dir, or the file lies where no
+  // package installs (/usr/local, /opt, homes, temp...). Elsewhere under /usr an unknown
+  // status means no dpkg database (RHEL, Alpine): not a finding.
+  const bool unknown_place = !in_system_dir(f.path()) || f.path().starts_with("/usr/local/");
+  const bool unpackaged = f.package_check() == v1::PACKAGE_NOT_PACKAGED ||
+                          (f.package_check() == v1::PACKAGE_CHECK_UNSPECIFIED && unknown_place);
+  if (setid && unpackaged) {
     std::string sha = f.sha256().empty() ? "" : ", sha256 " + platform::to_hex(f.sha256());
     s.add("HZ-FILE-SUID-UNPACKAGED", v1::SEVERITY_UNSPECIFIED,
           std::string(has_flag(flags, "suid") ? "set-uid " : "set-gid ") + path + " (owner uid " + std::to_string(f.uid()) + ")" + sha,
@@ -199,6 +215,7 @@ void on_user(Analyzer::State& s, const v1::Record& r) {
   if (!u.primary_group().empty()) groups.insert(u.primary_group());
   for (const auto& g : u.supplementary_groups()) groups.insert(g);
   if (u.uid() == 0) s.uid0_users.insert(u.name());
+  s.user_by_uid.emplace(u.uid(), u.name());
   if (u.uid0_not_root()) {
     s.add("HZ-USER-UID0", v1::SEVERITY_UNSPECIFIED, "account " + capped(u.name(), 64) + " has uid 0 (shell " + capped(u.shell(), 64) + ")",
           u.name(), 0, {{r.index(), "user_account", "account"}});
@@ -209,18 +226,22 @@ void on_user(Analyzer::State& s, const v1::Record& r) {
   }
 }
 
+// Admins are the principals sudoers lets run every command as root; a rule for a few commands
+// (backups, apt) does not make an account an admin for the escalation rules.
 void on_sudoers_rule(Analyzer::State& s, const v1::Record& r) {
   const auto& rule = r.sudoers_rule();
-  if (rule.negated() || !rule.can_become_root()) return;
+  if (rule.negated() || !rule.all_commands_as_root()) return;
+  std::string p = rule.principal();
   const std::string& kind = rule.principal_kind();
   if (kind == "all") {
     s.anyone_may_become_root = true;
   } else if (kind == "user") {
-    s.root_users.insert(rule.principal());
-  } else if (kind == "group" || kind == "non_unix_group") {
-    std::string g = rule.principal();
-    while (!g.empty() && (g[0] == '%' || g[0] == ':')) g.erase(0, 1);
-    s.root_groups.insert(g);
+    s.root_users.insert(p);
+  } else if (kind == "uid") {  // "#1000", resolved once the accounts are known
+    s.root_users.insert(p);
+  } else if (kind == "group" || kind == "non_unix_group" || kind == "gid") {
+    while (!p.empty() && (p[0] == '%' || p[0] == ':')) p.erase(0, 1);
+    s.root_groups.insert(p);  // "#27" for a gid
   }
   for (const auto& u : rule.expanded_users()) {
     if (!u.empty() && u[0] == '%') {
@@ -240,19 +261,25 @@ void on_auth_event(Analyzer::State& s, const v1::Record& r) {
   if (s.escalations.size() >= kMaxEscalations || e.user().empty()) return;
   const bool sudo_fail = e.kind() == "sudo" && !e.success();
   const bool su_fail = e.kind() == "su" && !e.success() && (e.target_user().empty() || e.target_user() == "root");
-  const bool pam_fail = e.kind() == "pam_auth_failure" &&
-                        (e.service() == "sudo" || e.service() == "su" || e.service() == "su-l");
-  if (!sudo_fail && !su_fail && !pam_fail) return;
+  // pam_auth_failure lines of sudo and su repeat what their own sudo/su line says: not counted.
+  if (!sudo_fail && !su_fail) return;
   std::string detail = e.kind() + (e.failure_reason().empty() ? "" : ": " + capped(e.failure_reason(), 120));
   if (!e.command().empty()) detail += " (command " + capped(e.command(), 120) + ")";
   s.escalations.push_back({r.index(), e.user(), std::move(detail), e.time_utc_ns()});
+}
+
+bool looks_like_host(std::string_view h) {
+  if (h.empty() || h.front() == ':' || h.size() > 253) return false;
+  return std::all_of(h.begin(), h.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '_';
+  });
 }
 
 void on_login_record(Analyzer::State& s, const v1::Record& r) {
   const auto& l = r.login_record();
   if (l.log() != "wtmp" || l.entry_type() != "USER_PROCESS" || s.logins.size() >= kMaxLogins) return;
   std::string source = !l.address().empty() ? l.address() : l.host();
-  if (source.empty()) return;  // a local console login
+  if (!looks_like_host(source)) return;  // a console, X display ":0", "tmux(12).%0", "mosh [4321]"
   s.logins.push_back({r.index(), "login_record", l.user(), std::move(source), l.time_utc_ns()});
 }
 
@@ -326,13 +353,28 @@ void on_kernel_taint(Analyzer::State& s, const v1::Record& r) {
 std::set<std::string> admin_accounts(const Analyzer::State& s) {
   std::set<std::string> admins = s.uid0_users;
   admins.insert("root");
-  admins.insert(s.root_users.begin(), s.root_users.end());
-  for (const auto& [user, groups] : s.user_groups) {
-    for (const auto& g : groups) {
-      if (s.root_groups.count(g) > 0) admins.insert(user);
+  for (const auto& u : s.root_users) {
+    admins.insert(u);
+    if (u.size() > 1 && u[0] == '#') {  // a uid principal
+      if (auto n = platform::parse_uint<std::uint32_t>(std::string_view(u).substr(1))) {
+        if (auto it = s.user_by_uid.find(*n); it != s.user_by_uid.end()) admins.insert(it->second);
+      }
     }
   }
+  std::set<std::string> groups = s.root_groups;
   for (const auto& g : s.root_groups) {
+    if (g.size() > 1 && g[0] == '#') {  // a gid principal
+      if (auto n = platform::parse_uint<std::uint32_t>(std::string_view(g).substr(1))) {
+        if (auto it = s.group_by_gid.find(*n); it != s.group_by_gid.end()) groups.insert(it->second);
+      }
+    }
+  }
+  for (const auto& [user, member_of] : s.user_groups) {
+    for (const auto& g : member_of) {
+      if (groups.count(g) > 0) admins.insert(user);
+    }
+  }
+  for (const auto& g : groups) {
     if (auto it = s.group_members.find(g); it != s.group_members.end()) admins.insert(it->second.begin(), it->second.end());
   }
   return admins;
@@ -366,7 +408,7 @@ void add_with_refs(Analyzer::State& s, std::string_view rule_id, v1::Severity se
 void world_writable_rules(Analyzer::State& s) {
   auto writable = [&](const std::string& path) {
     auto it = s.exe_files.find(path);
-    return it != s.exe_files.end() && (it->second.mode & 0002) != 0 ? &it->second : nullptr;
+    return it != s.exe_files.end() && S_ISREG(it->second.mode) && (it->second.mode & 0002) != 0 ? &it->second : nullptr;
   };
   for (const auto& [key, p] : s.procs) {
     if (p.suspect_path) continue;  // already reported
@@ -397,7 +439,8 @@ void listener_rules(Analyzer::State& s) {
       if (it == s.procs.end()) continue;
       const ProcInfo& p = it->second;
       std::string why;
-      if (p.deleted || p.memfd) why = "deleted";
+      if (p.memfd) why = "running from memory";
+      else if (p.deleted && !p.upgraded) why = "deleted";
       else if (p.suspect_path) why = "in a temporary or hidden directory";
       else if (auto f = s.exe_files.find(p.exe); f != s.exe_files.end() && f->second.package_check == v1::PACKAGE_NOT_PACKAGED) why = "not from any package";
       if (why.empty()) continue;
@@ -437,7 +480,7 @@ void connection_rules(Analyzer::State& s) {
       auto it = s.procs.find(key);
       if (it == s.procs.end()) continue;
       const ProcInfo& p = it->second;
-      if (p.deleted || p.memfd || p.suspect_path) {
+      if ((p.deleted && !p.upgraded) || p.memfd || p.suspect_path) {
         add_with_refs(s, "HZ-NET-SUSPECT-BINARY-CONNECTION", v1::SEVERITY_UNSPECIFIED,
                       "pid " + std::to_string(p.pid) + " " + capped(p.exe, 160) + (p.memfd ? " (in memory)" : p.deleted ? " (deleted)" : "") +
                           " holds " + k.protocol + " " + endpoint(k.local_address, k.local_port) + " <-> " +
@@ -493,7 +536,7 @@ void new_source_rules(Analyzer::State& s, const std::set<std::string>& admins) {
   const std::int64_t baseline_end = first + 7 * kDayNs;
   std::vector<const LoginInfo*> sorted;
   for (const auto& l : s.logins) {
-    if (l.time_utc_ns != 0 && admins.count(l.user) > 0) sorted.push_back(&l);
+    if (l.time_utc_ns != 0 && (s.anyone_may_become_root || admins.count(l.user) > 0)) sorted.push_back(&l);
   }
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->time_utc_ns < b->time_utc_ns; });
   std::set<std::pair<std::string, std::string>> seen;
@@ -512,6 +555,11 @@ void new_source_rules(Analyzer::State& s, const std::set<std::string>& admins) {
 v1::Finding& Analyzer::State::add(std::string_view rule_id, v1::Severity severity, std::string summary,
                                   std::string subject, std::int64_t when, std::initializer_list<Ref> refs) {
   const Rule& rule = analysis::rule(rule_id);
+  if (findings.size() >= kMaxFindings) {
+    ++findings_left_out;
+    overflow.Clear();
+    return overflow;
+  }
   v1::Finding& f = findings.emplace_back();
   f.set_rule_id(std::string(rule.id));
   f.set_severity(severity == v1::SEVERITY_UNSPECIFIED ? rule.severity : severity);
@@ -543,10 +591,14 @@ void Analyzer::observe(const v1::Record& r) {
   switch (r.body_case()) {
     case v1::Record::kProcess: on_process(s, r); break;
     case v1::Record::kSocket: on_socket(s, r); break;
-    case v1::Record::kFileEntry: on_file(s, r); break;
+    case v1::Record::kFileEntry:
+      ++s.file_entries;
+      on_file(s, r);
+      break;
     case v1::Record::kUserAccount: on_user(s, r); break;
     case v1::Record::kUserGroup:
       for (const auto& m : r.user_group().members()) s.group_members[r.user_group().name()].insert(m);
+      s.group_by_gid.emplace(r.user_group().gid(), r.user_group().name());
       break;
     case v1::Record::kSudoersRule: on_sudoers_rule(s, r); break;
     case v1::Record::kAuthEvent: on_auth_event(s, r); break;
@@ -606,7 +658,12 @@ void Analyzer::observe(const v1::Record& r) {
 Analyzer::Result Analyzer::finish() {
   State& s = *s_;
   const auto admins = admin_accounts(s);
+  indicator_findings(s);
   file_group_findings(s);
+  if (s.file_entries == 0) {
+    s.add("HZ-COVERAGE-NO-FILE-SWEEP", v1::SEVERITY_UNSPECIFIED, "no file_entry record in the bundle: H4 and C3's file checks were not made",
+          "file_sweep", 0, {});
+  }
   world_writable_rules(s);
   listener_rules(s);
   connection_rules(s);
@@ -621,6 +678,7 @@ Analyzer::Result Analyzer::finish() {
   auto& sum = out.summary;
   sum.set_ruleset_version(s.opt.ruleset_version);
   sum.set_records_analyzed(s.records);
+  sum.set_findings_left_out(s.findings_left_out);
   std::map<int, std::uint64_t> counts;
   for (const auto& f : out.findings) ++counts[f.severity()];
   for (int sev = v1::SEVERITY_CRITICAL; sev >= v1::SEVERITY_INFO; --sev) {
@@ -639,25 +697,36 @@ namespace hozen::analysis {
 std::string terminal_safe(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
+  auto escape = [&](unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  };
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x7f) {
       out += static_cast<char>(c);
       continue;
     }
-    // A complete UTF-8 sequence of 2-4 bytes (no C1 controls) passes through.
-    std::size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    bool ok = n > 0 && i + n <= s.size();
-    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    if (ok && n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ok = false;
-    if (ok) {
-      out.append(s.substr(i, n));
-      i += n - 1;
-      continue;
+    // A valid UTF-8 sequence of 2-4 bytes passes, except C1 controls and the code points that
+    // reorder or hide text on a terminal (bidi overrides and isolates, zero-width).
+    const std::size_t n = c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+    if (n > 0 && i + n <= s.size() && exporter::is_valid_utf8(s.substr(i, n))) {
+      const auto b1 = static_cast<unsigned char>(s[i + 1]);
+      const bool c1 = c == 0xc2 && b1 < 0xa0;
+      const bool hidden = c == 0xe2 && ((b1 == 0x80 && ((static_cast<unsigned char>(s[i + 2]) >= 0x8b &&
+                                                           static_cast<unsigned char>(s[i + 2]) <= 0x8f) ||
+                                                          (static_cast<unsigned char>(s[i + 2]) >= 0xaa &&
+                                                           static_cast<unsigned char>(s[i + 2]) <= 0xae))) ||
+                                        (b1 == 0x81 && static_cast<unsigned char>(s[i + 2]) >= 0xa6 &&
+                                         static_cast<unsigned char>(s[i + 2]) <= 0xa9));
+      if (!c1 && !hidden) {
+        out.append(s.substr(i, n));
+        i += n - 1;
+        continue;
+      }
     }
-    out += "\\x";
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
+    escape(c);
   }
   return out;
 }
@@ -674,7 +743,7 @@ std::string format_summary(const Analyzer::Result& result, std::size_t top) {
   for (const auto& f : result.findings) {
     if (shown == top || f.severity() <= v1::SEVERITY_INFO) break;
     out += "    [" + std::string(severity_name(f.severity())) + "] " + f.checklist_id() + " " + f.rule_id() + ": " +
-           terminal_safe(f.summary().substr(0, 160)) + "\n";
+           terminal_safe(capped(f.summary(), 160)) + "\n";
     ++shown;
   }
   return out;

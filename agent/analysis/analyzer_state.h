@@ -28,6 +28,7 @@ struct ProcInfo {
   bool deleted = false;
   bool memfd = false;
   bool suspect_path = false;
+  bool upgraded = false;  // deleted, but a system path: a package upgrade without restart
   std::int64_t start_utc_ns = 0;
 };
 
@@ -70,6 +71,7 @@ struct FileGroup {
 struct Analyzer::State {
   AnalysisOptions opt;
   std::uint64_t records = 0;
+  std::uint64_t file_entries = 0;  // swept files seen (none: the file checks did not run)
   std::vector<v1::Finding> findings;
 
   std::map<std::pair<std::int32_t, std::uint64_t>, ProcInfo> procs;  // (pid, start ticks)
@@ -92,6 +94,8 @@ struct Analyzer::State {
   std::map<std::string, std::set<std::string>> user_groups;  // user -> primary + supplementary groups
   std::map<std::string, std::set<std::string>> group_members;
   std::set<std::string> uid0_users;
+  std::map<std::uint32_t, std::string> user_by_uid;
+  std::map<std::uint32_t, std::string> group_by_gid;
   std::set<std::string> root_users;   // sudoers: may run commands as root
   std::set<std::string> root_groups;
   bool anyone_may_become_root = false;
@@ -99,9 +103,22 @@ struct Analyzer::State {
   std::vector<EscalationAttempt> escalations;
   std::set<std::string> recent_key_files;  // authorized_keys already reported as recent
   std::map<std::pair<std::string, std::string>, FileGroup> file_groups;  // (rule id, place)
+  // IOC matches, one finding per (indicator, record type): the first match's finding, then
+  // references to the next ones (a brute-forcer's address in 500k auth events is one finding).
+  struct IocGroup {
+    v1::Finding finding;
+    std::uint64_t records = 0;
+  };
+  std::map<std::pair<std::string, std::string>, IocGroup> ioc_groups;
+  std::uint64_t findings_left_out = 0;  // over kMaxFindings
+  v1::Finding overflow;                 // add() hands this out once the cap is reached
 
+  // Appends a finding (or, past kMaxFindings, counts it and returns a scratch one).
   v1::Finding& add(std::string_view rule_id, v1::Severity severity, std::string summary,
                    std::string subject, std::int64_t when, std::initializer_list<Ref> refs);
 };
+
+// Indicator matches, grouped (indicator_rules.cpp): emitted by finish().
+void indicator_findings(Analyzer::State& s);
 
 }  // namespace hozen::analysis

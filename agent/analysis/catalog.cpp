@@ -153,6 +153,13 @@ const std::vector<Rule>& all_rules() {
        "隠しディレクトリ内の実行ファイルまたはスクリプト",
        "An ELF binary or script inside a directory whose name starts with a dot, outside the usual ones.",
        "名前がドットで始まる通常と異なるディレクトリ内の ELF バイナリまたはスクリプトです。"},
+      {"HZ-COVERAGE-NO-FILE-SWEEP", v1::SEVERITY_INFO, "H4", "Files were not swept: the file checks did not run",
+       "ファイル調査が未実施のため、ファイルの確認は行われていません",
+       "The bundle has no file sweep, so no finding under H4 (and the file part of C3) means \"not checked\", not "
+       "\"clean\". Collect again with the file sweep: hozen collect --only file_sweep (or --sweep DIR).",
+       "このバンドルにはファイル調査の結果が含まれないため、H4（および C3 のファイル部分）に検出がないことは「問題なし」"
+       "ではなく「未確認」を意味します。ファイル調査付きで再度収集してください: hozen collect --only file_sweep"
+       "（または --sweep DIR）。"},
       {"IOC-MATCH", v1::SEVERITY_CRITICAL, "C1", "Indicator of compromise matched",
        "侵害の痕跡（IOC）に一致",
        "A value on this host matches an indicator from the list the responder supplied. Confirm the match and "

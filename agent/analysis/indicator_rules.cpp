@@ -10,7 +10,7 @@
 namespace hozen::analysis {
 namespace {
 
-constexpr std::size_t kMaxHitsPerRecord = 32;
+constexpr std::size_t kMaxHitsPerRecord = 32;  // also: evidence references kept per indicator
 constexpr std::size_t kMaxTextBytes = 1u << 20;  // a preserved file scanned for indicators
 
 class Hits {
@@ -171,18 +171,6 @@ void account_hits(Hits& h, const v1::Record& r) {
   }
 }
 
-std::string describe_hits(const std::vector<v1::IndicatorHit>& hits) {
-  std::string out;
-  for (const auto& h : hits) {
-    if (out.size() > 300) {
-      out += ", ...";
-      break;
-    }
-    out += (out.empty() ? "" : ", ") + h.indicator_type() + " " + h.indicator() + " in " + h.matched_field();
-  }
-  return out;
-}
-
 }  // namespace
 
 void match_indicators(Analyzer::State& s, const v1::Record& r) {
@@ -205,16 +193,42 @@ void match_indicators(Analyzer::State& s, const v1::Record& r) {
     default: return;
   }
   if (h.empty()) return;
-  auto& hits = h.hits();
-  std::string subject = hits.front().matched_value();
-  auto& f = s.add("IOC-MATCH", v1::SEVERITY_UNSPECIFIED, std::string(type) + " #" + std::to_string(r.index()) + ": " + describe_hits(hits),
-                  subject, 0, {{r.index(), type, "matched"}});
-  f.set_checklist_id(std::string(checklist_for(r)));
-  if (r.has_process()) f.set_event_utc_ns(r.process().start_utc_ns());
-  if (r.has_auth_event()) f.set_event_utc_ns(r.auth_event().time_utc_ns());
-  if (r.has_login_record()) f.set_event_utc_ns(r.login_record().time_utc_ns());
-  if (r.has_file_entry()) f.set_event_utc_ns(r.file_entry().mtime_utc_ns());
-  for (auto& hit : hits) *f.add_indicators() = std::move(hit);
+  std::int64_t when = 0;
+  if (r.has_process()) when = r.process().start_utc_ns();
+  if (r.has_auth_event()) when = r.auth_event().time_utc_ns();
+  if (r.has_login_record()) when = r.login_record().time_utc_ns();
+  if (r.has_file_entry()) when = r.file_entry().mtime_utc_ns();
+  for (auto& hit : h.hits()) {
+    auto& g = s.ioc_groups[{hit.indicator_type() + " " + hit.indicator(), std::string(type)}];
+    v1::Finding& f = g.finding;
+    if (g.records == 0) {
+      f.set_checklist_id(std::string(checklist_for(r)));
+      f.set_subject(hit.indicator());
+      f.set_event_utc_ns(when);
+    }
+    ++g.records;
+    if (f.evidence_size() < static_cast<int>(kMaxHitsPerRecord)) {
+      auto* e = f.add_evidence();
+      e->set_record_index(r.index());
+      e->set_record_type(std::string(type));
+      e->set_role("matched");
+    }
+    if (f.indicators_size() < 8) *f.add_indicators() = std::move(hit);
+  }
+}
+
+void indicator_findings(Analyzer::State& s) {
+  for (auto& [key, g] : s.ioc_groups) {
+    const auto& [indicator, type] = key;
+    const auto& first = g.finding.indicators(0);
+    std::string summary = indicator + " (" + first.ioc_source() + ") matched " + std::to_string(g.records) + " " + type +
+                          " record(s); first in " + first.matched_field() + ": " + first.matched_value();
+    auto& f = s.add("IOC-MATCH", v1::SEVERITY_UNSPECIFIED, std::move(summary), g.finding.subject(), g.finding.event_utc_ns(), {});
+    f.set_checklist_id(g.finding.checklist_id());
+    *f.mutable_evidence() = std::move(*g.finding.mutable_evidence());
+    *f.mutable_indicators() = std::move(*g.finding.mutable_indicators());
+  }
+  s.ioc_groups.clear();
 }
 
 }  // namespace hozen::analysis

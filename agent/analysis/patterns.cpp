@@ -141,18 +141,22 @@ bool is_loopback_address(std::string_view a) {
 
 bool is_unspecified_address(std::string_view a) { return a.empty() || a == "0.0.0.0" || a == "::"; }
 
-std::string program_of(std::string_view command) {
-  auto w = words(command);
-  std::size_t i = 0;
+namespace {
+
+// The program of one simple command (words up to a separator), skipping assignments and
+// wrappers with the arguments they take; for a shell or interpreter, the script it runs.
+std::string_view program_in(const std::vector<std::string_view>& w, std::size_t i) {
   while (i < w.size()) {
     if (is_assignment(w[i])) {
       ++i;
-    } else if (is_wrapper(w[i])) {
-      ++i;
-      while (i < w.size() && (w[i].starts_with("-") || std::isdigit(static_cast<unsigned char>(w[i][0])))) ++i;
-    } else {
-      break;
+      continue;
     }
+    if (!is_wrapper(w[i])) break;
+    const auto wrapper = base_name(w[i]);
+    ++i;
+    while (i < w.size() && (w[i].starts_with("-") || std::isdigit(static_cast<unsigned char>(w[i][0])))) ++i;
+    // flock LOCKFILE cmd, chroot DIR cmd: the first word after the options is not the program.
+    if ((wrapper == "flock" || wrapper == "chroot") && i < w.size() && !is_separator(w[i])) ++i;
   }
   if (i >= w.size() || is_separator(w[i])) return {};
   std::string_view prog = w[i];
@@ -161,50 +165,78 @@ std::string program_of(std::string_view command) {
     // "sh /tmp/x.sh": the script is what runs. ("sh -c '...'" runs a command: keep the shell.)
     std::size_t j = i + 1;
     while (j < w.size() && w[j].starts_with("-") && w[j] != "-c" && w[j] != "-e") ++j;
-    if (j < w.size() && !is_separator(w[j]) && !w[j].starts_with("-")) return std::string(w[j]);
+    if (j < w.size() && !is_separator(w[j]) && !w[j].starts_with("-")) return w[j];
   }
-  return std::string(prog);
+  return prog;
 }
 
-std::vector<std::string> command_red_flags(std::string_view command) {
+}  // namespace
+
+std::string program_of(std::string_view command) {
+  auto w = words(command);
+  return std::string(program_in(w, 0));
+}
+
+// One pass over the words (no rescans: a crafted 4 MB crontab line must not cost n^2).
+std::vector<std::string> command_red_flags(std::string_view full) {
+  constexpr std::size_t kMaxCommand = 64 * 1024;  // longer commands: the first 64 KiB are judged
+  const std::string_view command = full.substr(0, std::min(full.size(), kMaxCommand));
   std::vector<std::string> out;
-  const std::string low = lower(command);
-  auto w = words(low);
+  const auto w = words(command);  // case kept: nc -C is not nc -c
   bool downloader = false, pipe_to_shell = false, chmod_x = false, base64_decode = false, netcat_exec = false;
+  bool shell_word = false, temp_program = false;
+  std::string_view current;  // the program of the simple command the word belongs to
+  bool at_start = true;
   for (std::size_t i = 0; i < w.size(); ++i) {
-    if (is_downloader(w[i])) downloader = true;
-    if (w[i] == "|" && i + 1 < w.size()) {
-      std::size_t j = i + 1;
-      while (j < w.size() && (w[j] == "sudo" || is_assignment(w[j]))) ++j;
-      if (j < w.size()) {
-        auto b = base_name(w[j]);
-        if (is_shell_or_relay(b) || is_interpreter(b)) pipe_to_shell = true;
+    if (is_separator(w[i])) {
+      at_start = true;
+      current = {};
+      if (w[i] == "|" && i + 1 < w.size()) {
+        std::size_t j = i + 1;
+        while (j < w.size() && (w[j] == "sudo" || is_assignment(w[j]))) ++j;
+        if (j < w.size()) {
+          const std::string b = lower(base_name(w[j]));
+          if (is_shell_or_relay(b) || is_interpreter(b)) pipe_to_shell = true;
+        }
       }
+      continue;
     }
-    if (base_name(w[i]) == "chmod" && i + 1 < w.size() &&
+    if (at_start) {
+      at_start = false;
+      current = base_name(w[i]);
+      if (in_temp_dir(program_in(w, i))) temp_program = true;
+    }
+    const std::string b = lower(base_name(w[i]));
+    if (is_downloader(b)) downloader = true;
+    if (is_shell_or_relay(b) || is_interpreter(b)) shell_word = true;
+    if (b == "chmod" && i + 1 < w.size() &&
         (w[i + 1].find("+x") != std::string_view::npos || w[i + 1].find('7') != std::string_view::npos ||
          w[i + 1].find('5') != std::string_view::npos)) {
       chmod_x = true;
     }
-    if (base_name(w[i]) == "base64") {
-      for (std::size_t j = i + 1; j < w.size() && !is_separator(w[j]); ++j) {
-        if (w[j] == "-d" || w[j] == "--decode" || w[j] == "-di" || w[j] == "-id") base64_decode = true;
-      }
+    if (current == "base64" && (w[i] == "-d" || w[i] == "--decode" || w[i] == "-di" || w[i] == "-id" || w[i] == "-D")) {
+      base64_decode = true;
     }
-    auto b = base_name(w[i]);
-    if (b == "nc" || b == "ncat" || b == "netcat") {
-      for (std::size_t j = i + 1; j < w.size() && !is_separator(w[j]); ++j) {
-        if (w[j] == "-e" || w[j] == "-c" || w[j].starts_with("--exec") || w[j].starts_with("--sh-exec")) netcat_exec = true;
-      }
+    if ((current == "nc" || current == "ncat" || current == "netcat") &&
+        (w[i] == "-e" || w[i] == "-c" || w[i].starts_with("--exec") || w[i].starts_with("--sh-exec"))) {
+      netcat_exec = true;
     }
-    if (b == "socat" && low.find("exec:") != std::string::npos) netcat_exec = true;
+    if (current == "socat" && (w[i].starts_with("exec:") || w[i].starts_with("EXEC:") || w[i].starts_with("system:") ||
+                               w[i].starts_with("SYSTEM:"))) {
+      netcat_exec = true;
+    }
   }
-  if (downloader && pipe_to_shell) out.emplace_back("download_pipe_shell");
+  // bash <(curl ...), sh -c "$(curl ...)": a download fed to a shell without a pipe.
+  const bool substituted = command.find("<(") != std::string_view::npos || command.find("$(") != std::string_view::npos ||
+                           command.find('`') != std::string_view::npos;
+  if (downloader && (pipe_to_shell || (shell_word && substituted))) out.emplace_back("download_pipe_shell");
   if (downloader && chmod_x) out.emplace_back("download_chmod_exec");
   if (base64_decode) out.emplace_back("base64_decode");
-  if (low.find("/dev/tcp/") != std::string::npos || low.find("/dev/udp/") != std::string::npos) out.emplace_back("dev_tcp");
+  if (command.find("/dev/tcp/") != std::string_view::npos || command.find("/dev/udp/") != std::string_view::npos) {
+    out.emplace_back("dev_tcp");
+  }
   if (netcat_exec) out.emplace_back("netcat_exec");
-  if (in_temp_dir(program_of(command))) out.emplace_back("runs_from_temp");
+  if (temp_program) out.emplace_back("runs_from_temp");
   return out;
 }
 

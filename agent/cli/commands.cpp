@@ -1033,20 +1033,26 @@ void print_finding_text(const v1::Finding& f) {
 }
 
 // Bundles named on the command line; a directory stands for the *.hozen files in it (sorted).
-std::vector<std::string> bundle_paths(const std::vector<std::string>& args) {
+// nullopt (after printing) when a directory cannot be listed.
+std::optional<std::vector<std::string>> bundle_paths(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   for (const auto& a : args) {
     std::error_code ec;
-    if (std::filesystem::is_directory(a, ec)) {
-      std::vector<std::string> in_dir;
-      for (const auto& e : std::filesystem::directory_iterator(a, ec)) {
-        if (e.path().extension() == ".hozen") in_dir.push_back(e.path().string());
-      }
-      std::sort(in_dir.begin(), in_dir.end());
-      out.insert(out.end(), in_dir.begin(), in_dir.end());
-    } else {
+    if (!std::filesystem::is_directory(a, ec)) {
       out.push_back(a);
+      continue;
     }
+    std::vector<std::string> in_dir;
+    std::filesystem::directory_iterator it(a, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".hozen") in_dir.push_back(it->path().string());
+    }
+    if (ec) {
+      std::cerr << "hozen hunt: cannot list " << escape_bytes(a) << ": " << ec.message() << "\n";
+      return std::nullopt;
+    }
+    std::sort(in_dir.begin(), in_dir.end());
+    out.insert(out.end(), in_dir.begin(), in_dir.end());
   }
   return out;
 }
@@ -1121,7 +1127,9 @@ int cmd_hunt(const std::vector<std::string>& args) {
   }
   auto iocs = load_iocs(p->vm, "hunt");
   if (!iocs) return kExitUsage;
-  const auto paths = bundle_paths(p->vm["bundles"].as<std::vector<std::string>>());
+  const auto listed = bundle_paths(p->vm["bundles"].as<std::vector<std::string>>());
+  if (!listed) return kExitSetup;
+  const auto& paths = *listed;
   if (paths.empty()) {
     std::cerr << "hozen hunt: no bundle found\n";
     return kExitUsage;

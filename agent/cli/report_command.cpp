@@ -267,6 +267,11 @@ std::optional<Pass1> gather_findings(const Options& o) {
       auto* s = result.summary.add_ioc_sources();
       s->set_name(src.name);
       s->set_indicators(src.indicators);
+      std::string digest;
+      for (std::size_t i = 0; i + 1 < src.sha256_hex.size(); i += 2) {
+        digest += static_cast<char>(std::stoi(src.sha256_hex.substr(i, 2), nullptr, 16));
+      }
+      s->set_sha256(digest);
     }
     report::FindingCollector recomputed(o.limits);
     for (auto& f : result.findings) {

