@@ -114,9 +114,9 @@ void on_socket(Analyzer::State& s, const v1::Record& r) {
 // The directory a temp-dir finding is grouped by: the first level below the temp root
 // ("/tmp/build" for "/tmp/build/a/b"), or the file itself when it lies in the root.
 std::string temp_group(std::string_view path) {
-  for (std::string_view root : {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/"}) {
-    if (!path.starts_with(root)) continue;
-    auto slash = path.find('/', root.size());
+  for (std::string_view root : kTempRoots) {
+    if (!path.starts_with(root) || path.size() <= root.size() || path[root.size()] != '/') continue;
+    auto slash = path.find('/', root.size() + 1);
     return std::string(slash == std::string_view::npos ? path : path.substr(0, slash));
   }
   return std::string(path);

@@ -76,7 +76,7 @@ std::string_view base_name(std::string_view path) {
 }
 
 bool in_temp_dir(std::string_view path) {
-  for (std::string_view d : {"/tmp", "/var/tmp", "/dev/shm", "/run/shm"}) {
+  for (std::string_view d : kTempRoots) {
     if (starts_with_dir(path, d)) return true;
   }
   return false;

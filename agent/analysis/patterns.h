@@ -8,7 +8,9 @@
 
 namespace hozen::analysis {
 
-// /tmp, /var/tmp, /dev/shm, /run/shm and anything below them.
+// The directories anyone may write to and nothing should run from.
+inline constexpr std::string_view kTempRoots[] = {"/tmp", "/var/tmp", "/dev/shm", "/run/shm"};
+// A path in one of kTempRoots or below.
 bool in_temp_dir(std::string_view path);
 // A directory component (not the last one) starts with '.', other than the dot directories
 // every home has (.local, .cache, .config, toolchains such as .cargo, .vscode-server...).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "agent/analysis/patterns.h"
 #include "agent/export/json.h"
 
 namespace hozen::report {
@@ -20,18 +21,10 @@ void cap_bytes(std::string* s, std::size_t max) {
   if (s->size() > max) s->resize(max);
 }
 
-bool starts_with_any(std::string_view s, std::initializer_list<std::string_view> prefixes) {
-  for (auto p : prefixes) {
-    if (s.starts_with(p)) return true;
-  }
-  return false;
-}
-
 // A path in a temp directory, or with a hidden component: where implants like to sit. Only
 // orders rows (shown first); the findings come from the analysis, not from here.
 bool odd_path(std::string_view p) {
-  return starts_with_any(p, {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/"}) ||
-         p.find("/.") != std::string_view::npos;
+  return analysis::in_temp_dir(p) || p.find("/.") != std::string_view::npos;
 }
 
 // Which record types have a table, and how rows are ordered. -1: no table.
