@@ -252,9 +252,16 @@ void on_sudoers_rule(Analyzer::State& s, const v1::Record& r) {
   }
 }
 
+bool looks_like_host(std::string_view h) {
+  if (h.empty() || h.front() == ':' || h.size() > 253) return false;
+  return std::all_of(h.begin(), h.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '_';
+  });
+}
+
 void on_auth_event(Analyzer::State& s, const v1::Record& r) {
   const auto& e = r.auth_event();
-  if (e.kind() == "ssh_login" && e.success() && s.logins.size() < kMaxLogins) {
+  if (e.kind() == "ssh_login" && e.success() && looks_like_host(e.source_address()) && s.logins.size() < kMaxLogins) {
     s.logins.push_back({r.index(), "auth_event", e.target_user().empty() ? e.user() : e.target_user(),
                         e.source_address(), e.time_utc_ns()});
   }
@@ -268,12 +275,6 @@ void on_auth_event(Analyzer::State& s, const v1::Record& r) {
   s.escalations.push_back({r.index(), e.user(), std::move(detail), e.time_utc_ns()});
 }
 
-bool looks_like_host(std::string_view h) {
-  if (h.empty() || h.front() == ':' || h.size() > 253) return false;
-  return std::all_of(h.begin(), h.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '_';
-  });
-}
 
 void on_login_record(Analyzer::State& s, const v1::Record& r) {
   const auto& l = r.login_record();
@@ -586,8 +587,6 @@ Analyzer::~Analyzer() = default;
 void Analyzer::observe(const v1::Record& r) {
   State& s = *s_;
   ++s.records;
-  const Ref self{r.index(), "", ""};
-  (void)self;
   switch (r.body_case()) {
     case v1::Record::kProcess: on_process(s, r); break;
     case v1::Record::kSocket: on_socket(s, r); break;
