@@ -7,7 +7,7 @@
 
 #include "agent/analysis/analyzer_state.h"
 #include "agent/analysis/patterns.h"
-#include "agent/export/json.h"
+#include "agent/export/text.h"
 #include "platform/host.h"
 #include "platform/parse_util.h"
 #include "platform/sha256.h"
@@ -709,8 +709,8 @@ std::string terminal_safe(std::string_view s) {
     }
     // A valid UTF-8 sequence of 2-4 bytes passes, except C1 controls and the code points that
     // reorder or hide text on a terminal (bidi overrides and isolates, zero-width).
-    const std::size_t n = c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
-    if (n > 0 && i + n <= s.size() && exporter::is_valid_utf8(s.substr(i, n))) {
+    const std::size_t n = exporter::utf8_sequence_length(s.substr(i));
+    if (n > 1) {
       const auto b1 = static_cast<unsigned char>(s[i + 1]);
       const bool c1 = c == 0xc2 && b1 < 0xa0;
       const bool hidden = c == 0xe2 && ((b1 == 0x80 && ((static_cast<unsigned char>(s[i + 2]) >= 0x8b &&

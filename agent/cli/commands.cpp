@@ -213,15 +213,7 @@ std::string bytes_from_hex(std::string_view h) {
   return out;
 }
 
-// Records an analysis result: the IOC files used, then each finding, then the summary.
-void add_ioc_sources(v1::AnalysisSummary& summary, const analysis::IndicatorSet& iocs) {
-  for (const auto& src : iocs.sources()) {
-    auto* s = summary.add_ioc_sources();
-    s->set_name(src.name);
-    s->set_sha256(bytes_from_hex(src.sha256_hex));
-    s->set_indicators(src.indicators);
-  }
-}
+// Appends an analysis result to the bundle: each finding, then the summary.
 
 analysis::Analyzer::Result append_findings(analysis::Analyzer& analyzer, const analysis::IndicatorSet& iocs,
                                            bundle::BundleWriter& writer) {
@@ -257,6 +249,16 @@ std::optional<analysis::IndicatorSet> load_iocs(const po::variables_map& vm, con
     all.merge(std::move(*set));
   }
   return all;
+}
+
+// The IOC files an analysis used, with their digests.
+void add_ioc_sources(v1::AnalysisSummary& summary, const analysis::IndicatorSet& iocs) {
+  for (const auto& src : iocs.sources()) {
+    auto* s = summary.add_ioc_sources();
+    s->set_name(src.name);
+    s->set_sha256(bytes_from_hex(src.sha256_hex));
+    s->set_indicators(src.indicators);
+  }
 }
 
 int cmd_collect(const std::vector<std::string>& args, const std::vector<std::string>& full_argv) {

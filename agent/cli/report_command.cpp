@@ -263,16 +263,7 @@ std::optional<Pass1> gather_findings(const Options& o) {
   if (!rep) return std::nullopt;
   if (analyzer && (!analysis || !o.iocs.empty())) {
     auto result = analyzer->finish();
-    for (const auto& src : o.iocs.sources()) {
-      auto* s = result.summary.add_ioc_sources();
-      s->set_name(src.name);
-      s->set_indicators(src.indicators);
-      std::string digest;
-      for (std::size_t i = 0; i + 1 < src.sha256_hex.size(); i += 2) {
-        digest += static_cast<char>(std::stoi(src.sha256_hex.substr(i, 2), nullptr, 16));
-      }
-      s->set_sha256(digest);
-    }
+    add_ioc_sources(result.summary, o.iocs);
     report::FindingCollector recomputed(o.limits);
     for (auto& f : result.findings) {
       v1::Record r;

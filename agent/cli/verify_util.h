@@ -38,6 +38,9 @@ std::optional<VerifyArgs> verify_args(const boost::program_options::variables_ma
 std::optional<analysis::IndicatorSet> load_iocs(const boost::program_options::variables_map& vm,
                                                 const char* cmd);
 
+// Adds the IOC files `iocs` was loaded from (name, SHA-256, count) to an analysis summary.
+void add_ioc_sources(v1::AnalysisSummary& summary, const analysis::IndicatorSet& iocs);
+
 // Name of the record's body field ("process", "socket", ...), "empty" when none is set.
 std::string body_name(const v1::Record& r);
 
