@@ -15,7 +15,7 @@
 
 namespace hozen::platform {
 
-Result<FileHash> hash_fd(int fd, std::uint64_t cap) {
+Result<FileHash> hash_fd(int fd, std::uint64_t cap, std::size_t keep_up_to) {
   FileHash out;
   if (::fstat(fd, &out.before) != 0) return platform::Unexpected(Error::from_errno(errno, "fstat"));
   if (!S_ISREG(out.before.st_mode)) {
@@ -27,6 +27,10 @@ Result<FileHash> hash_fd(int fd, std::uint64_t cap) {
   }
   Sha256 h;
   std::vector<char> buf(1 << 20);
+  if (keep_up_to > 0 && static_cast<std::uint64_t>(out.before.st_size) <= keep_up_to) {
+    out.content.emplace();
+    out.content->reserve(static_cast<std::size_t>(out.before.st_size));
+  }
   for (;;) {
     ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(out.bytes_read));
     if (n < 0 && errno == EINTR) continue;
@@ -34,6 +38,13 @@ Result<FileHash> hash_fd(int fd, std::uint64_t cap) {
     if (n == 0) break;
     h.update(buf.data(), static_cast<std::size_t>(n));
     out.bytes_read += static_cast<std::uint64_t>(n);
+    if (out.content) {
+      if (out.bytes_read > keep_up_to) {
+        out.content.reset();  // grew while read: no copy, the digest still stands on its own
+      } else {
+        out.content->append(buf.data(), static_cast<std::size_t>(n));
+      }
+    }
     if (out.bytes_read > cap) {  // grew past the cap while we read
       out.over_cap = true;
       return out;
@@ -65,7 +76,8 @@ struct HashJob {
 
 }  // namespace
 
-Result<FileHash> BoundedHasher::hash(int fd, std::uint64_t cap, const std::function<bool()>& should_stop) {
+Result<FileHash> BoundedHasher::hash(int fd, std::uint64_t cap, const std::function<bool()>& should_stop,
+                                     std::size_t keep_up_to) {
   if (gave_up()) {
     return Unexpected(Error::make(ErrorKind::kTimeout, "read", "",
                                   "not attempted: earlier reads on this run hung"));
@@ -73,8 +85,8 @@ Result<FileHash> BoundedHasher::hash(int fd, std::uint64_t cap, const std::funct
   auto job = std::make_shared<HashJob>();
   job->fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (job->fd < 0) return Unexpected(Error::from_errno(errno, "fcntl(F_DUPFD_CLOEXEC)"));
-  std::thread([job, cap, fn = fn_] {
-    auto r = fn(job->fd, cap);
+  std::thread([job, cap, keep_up_to, fn = fn_] {
+    auto r = fn(job->fd, cap, keep_up_to);
     ::close(job->fd);
     std::lock_guard lock(job->mu);
     job->result.emplace(std::move(r));

@@ -465,21 +465,58 @@ Result<UniqueFd> open_entry_for_read(int parent_fd, std::string_view name, bool*
   return out;
 }
 
-Result<UniqueFd> open_noatime_view(const std::string& path) {
+Result<WalkEntry> stat_entry(int parent_fd, std::string_view path) {
+  auto slash = path.rfind('/');
+  std::string name(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  if (name.empty() || name == "." || name == "..") {
+    return platform::Unexpected(Error::make(ErrorKind::kInvalidArgument, "statx", path, "not a path to an entry"));
+  }
+  struct statx sx {};
+  int rc;
+  do rc = ::statx(parent_fd, name.c_str(), kStatxFlags, kStatxMask, &sx);
+  while (rc != 0 && errno == EINTR);
+  if (rc != 0) return platform::Unexpected(Error::from_errno(errno, "statx", path));
+  WalkEntry entry;
+  entry.path = path;
+  entry.name = path.substr(path.size() - name.size());
+  entry.parent_fd = parent_fd;
+  entry.meta = to_meta(sx);
+  if (S_ISLNK(sx.stx_mode)) {
+    auto target = read_link_at(parent_fd, name.c_str(), path);
+    if (!target) return platform::Unexpected(std::move(target.error()));
+    entry.link_target = std::move(*target);
+  } else if (S_ISREG(sx.stx_mode)) {
+    std::string scratch;
+    std::string buf(kMaxXattrSize, '\0');
+    ssize_t n = get_capability(parent_fd, name.c_str(), buf.data(), buf.size(), scratch);
+    if (n >= 0) {
+      buf.resize(static_cast<std::size_t>(n));
+      entry.capability = std::move(buf);
+    } else if (errno != ENODATA && errno != ENOTSUP) {
+      return platform::Unexpected(Error::from_errno(errno, "getxattr", path));
+    }
+  }
+  return entry;
+}
+
+namespace {
+
+// open_tree(2) of `path` relative to `dirfd`, then mount_setattr(2) read-only and noatime.
+Result<UniqueFd> noatime_view(int dirfd, const char* path, unsigned extra_flags, std::string_view what) {
   // open_tree(2) and mount_setattr(2) have glibc 2.36 wrappers; AT_RECURSIVE may lack a define.
 #ifndef AT_RECURSIVE
   constexpr unsigned kRecursive = 0x8000;
 #else
   constexpr unsigned kRecursive = AT_RECURSIVE;
 #endif
-  int fd = ::open_tree(AT_FDCWD, path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | kRecursive);
+  int fd = ::open_tree(dirfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | kRecursive | extra_flags);
   if (fd < 0) {
     int e = errno;
     if (e == ENOSYS || e == EINVAL) {
-      return platform::Unexpected(Error::make(ErrorKind::kUnsupported, "open_tree", path,
+      return platform::Unexpected(Error::make(ErrorKind::kUnsupported, "open_tree", what,
                                               "detached mount copies unsupported"));
     }
-    return platform::Unexpected(Error::from_errno(e, "open_tree", path));
+    return platform::Unexpected(Error::from_errno(e, "open_tree", what));
   }
   UniqueFd tree(fd);
   struct mount_attr attr {};
@@ -488,18 +525,28 @@ Result<UniqueFd> open_noatime_view(const std::string& path) {
   if (::mount_setattr(fd, "", AT_EMPTY_PATH | kRecursive, &attr, sizeof attr) != 0) {
     int e = errno;
     if (e == ENOSYS || e == EINVAL) {
-      return platform::Unexpected(Error::make(ErrorKind::kUnsupported, "mount_setattr", path,
+      return platform::Unexpected(Error::make(ErrorKind::kUnsupported, "mount_setattr", what,
                                               "mount_setattr unsupported"));
     }
-    return platform::Unexpected(Error::from_errno(e, "mount_setattr", path));
+    return platform::Unexpected(Error::from_errno(e, "mount_setattr", what));
   }
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return platform::Unexpected(Error::from_errno(errno, "fstat", path));
+  if (::fstat(fd, &st) != 0) return platform::Unexpected(Error::from_errno(errno, "fstat", what));
   if (!S_ISDIR(st.st_mode)) {
     return platform::Unexpected(
-        Error::make(ErrorKind::kNotRegular, "open_tree", path, "not a directory"));
+        Error::make(ErrorKind::kNotRegular, "open_tree", what, "not a directory"));
   }
   return tree;
+}
+
+}  // namespace
+
+Result<UniqueFd> open_noatime_view(const std::string& path) {
+  return noatime_view(AT_FDCWD, path.c_str(), 0, path);
+}
+
+Result<UniqueFd> open_noatime_view_of(int dir_fd, std::string_view what) {
+  return noatime_view(dir_fd, "", AT_EMPTY_PATH, what);
 }
 
 }  // namespace hozen::platform

@@ -102,5 +102,15 @@ struct WalkCallbacks {
 // walk_tree. Needs CAP_SYS_ADMIN and Linux 5.12. Errors: kUnsupported (ENOSYS/EINVAL: callers
 // walk the plain tree and note that symlink atimes may change), kDenied, kNotFound, kIo.
 [[nodiscard]] Result<UniqueFd> open_noatime_view(const std::string& path);
+// The same for a directory already open (`dir_fd`, e.g. from FileSystem::open_directory, which
+// resolved the path inside its root); `what` names it in errors. The view is of the mount tree
+// from that directory down.
+[[nodiscard]] Result<UniqueFd> open_noatime_view_of(int dir_fd, std::string_view what);
+
+// The WalkEntry of the single entry `path` (its last component) of the open directory
+// `parent_fd`, as walk_tree would report it: for files outside the walked trees. The entry's
+// `path` and `name` view `path`; depth is 0. Errors: kInvalidArgument (no last component), and
+// from statx, readlinkat, getxattr (kNotFound when it is gone).
+[[nodiscard]] Result<WalkEntry> stat_entry(int parent_fd, std::string_view path);
 
 }  // namespace hozen::platform

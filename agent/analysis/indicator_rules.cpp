@@ -99,6 +99,7 @@ void file_hits(Hits& h, const v1::FileEntry& f) {
   h.all(h.set().match_file(f.path()), "file_entry.path", f.path());
   if (!f.sha256().empty()) h.all(h.set().match_hash(f.sha256()), "file_entry.sha256", platform::to_hex(f.sha256()));
   if (!f.md5().empty()) h.all(h.set().match_hash(f.md5()), "file_entry.md5", platform::to_hex(f.md5()));
+  if (!f.sha1().empty()) h.all(h.set().match_hash(f.sha1()), "file_entry.sha1", platform::to_hex(f.sha1()));
 }
 
 // Hosts file, resolver configuration, shell history and every other preserved file: its name,

@@ -178,6 +178,10 @@ Expected<IndicatorSet, IocError> IndicatorSet::from_indicators(std::vector<Indic
   return set;
 }
 
+bool IndicatorSet::has(IocType type) const {
+  return std::any_of(all_.begin(), all_.end(), [type](const Indicator& i) { return i.type == type; });
+}
+
 void IndicatorSet::merge(IndicatorSet&& other) {
   for (auto& indicator : other.all_) add(std::move(indicator));
   for (auto& source : other.sources_) sources_.push_back(std::move(source));

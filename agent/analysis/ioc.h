@@ -95,6 +95,8 @@ class IndicatorSet {
   std::size_t size() const { return all_.size(); }
   const std::vector<Indicator>& all() const { return all_; }
   const std::vector<IocSourceInfo>& sources() const { return sources_; }
+  // Whether any indicator is of `type` (the sweep computes MD5 / SHA-1 only when asked).
+  bool has(IocType type) const;
 
   // Matchers. Inputs are host bytes (any bytes, any length); each returns the matching
   // indicators in the set's order, each once, pointing into all() (valid until the set changes).

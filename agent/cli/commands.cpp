@@ -339,6 +339,10 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     }
   }
 
+  // From here on a SIGINT/SIGTERM/SIGHUP never kills the collection half-way: it stops it, and the
+  // bundle (created even when the signal came before it) ends with an 'interrupted' trailer.
+  install_signal_handlers();
+
   // Everything is validated before anything is created.
   auto registry = collectors::make_registry();
   std::string root = vm.count("root") ? vm["root"].as<std::string>() : std::string("/");
@@ -387,6 +391,9 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   config.sweep.recent_days = vm["recent-days"].as<std::uint32_t>();
   config.sweep.threads = vm["threads"].as<unsigned>();
   config.sweep.io_rate_bytes_per_s = static_cast<std::uint64_t>(io_rate * 1e6);
+  // MD5 and SHA-1 cost a pass each over the bytes: only when an indicator needs them.
+  config.sweep.md5 = iocs->has(analysis::IocType::kMd5);
+  config.sweep.sha1 = iocs->has(analysis::IocType::kSha1);
   if (!vm.count("no-low-priority")) platform::lower_own_priority();
 #ifdef HOZEN_TEST_COLLECTORS
   config.test_records = vm["test-records"].as<std::uint64_t>();
@@ -414,6 +421,8 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   cfg["sweep.recent_days"] = std::to_string(config.sweep.recent_days);
   cfg["sweep.threads"] = std::to_string(config.sweep.threads);
   cfg["sweep.io_rate_bytes_per_s"] = std::to_string(config.sweep.io_rate_bytes_per_s);
+  cfg["sweep.md5"] = config.sweep.md5 ? "true" : "false";
+  cfg["sweep.sha1"] = config.sweep.sha1 ? "true" : "false";
   cfg["low_priority"] = vm.count("no-low-priority") ? "false" : "true";
   cfg["deadline_s"] = std::to_string(deadline_s);
   cfg["collector_deadline_s"] = std::to_string(per_collector_s);
@@ -485,7 +494,6 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     ::unlink(output.c_str());  // our own empty file: nothing of evidential value in it
     return writer.error().kind == platform::ErrorKind::kNoSpace ? kExitOutputExhausted : kExitSetup;
   }
-  install_signal_handlers();
 
   collectors::PlatformFacts facts;
   facts.clock_ticks = ::sysconf(_SC_CLK_TCK);

@@ -13,8 +13,9 @@ namespace {
 class RecordSink final : public collectors::Sink {
  public:
   RecordSink(std::string id, bundle::BundleWriter& w, const collectors::Limits& limits,
-             std::atomic<bool>& stop, const std::function<void(const v1::Record&)>* observe)
-      : id_(std::move(id)), observe_(observe), writer_(w), limits_(limits), stop_(stop) {}
+             std::atomic<bool>& stop, const std::function<void(const v1::Record&)>* observe,
+             collectors::SharedReads* shared)
+      : id_(std::move(id)), observe_(observe), shared_(shared), writer_(w), limits_(limits), stop_(stop) {}
 
   bool emit(v1::Record&& r) override {
     if (emitted_ >= limits_.max_records_per_collector) {
@@ -71,6 +72,7 @@ class RecordSink final : public collectors::Sink {
       case bundle::AppendResult::kOk:
         ++emitted_;
         if (observe_ != nullptr && *observe_) (*observe_)(r);
+        if (shared_ != nullptr) collectors::note_referenced_files(r, shared_->referenced);
         return !stop_.load();
       case bundle::AppendResult::kTooLarge:
         ++dropped_;
@@ -86,6 +88,7 @@ class RecordSink final : public collectors::Sink {
 
   std::string id_;
   const std::function<void(const v1::Record&)>* observe_ = nullptr;
+  collectors::SharedReads* shared_ = nullptr;
   bundle::BundleWriter& writer_;
   const collectors::Limits& limits_;
   std::atomic<bool>& stop_;
@@ -176,7 +179,7 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
       }
       collectors::Context ctx(*s.host, s.live, s.facts, s.limits, s.config, stop, deadline);
       ctx.set_shared(&shared);
-      RecordSink sink(run.collector_id(), writer, s.limits, stop, &s.observe);
+      RecordSink sink(run.collector_id(), writer, s.limits, stop, &s.observe, &shared);
       collectors::Outcome out;
       try {
         out = sel.collector->collect(ctx, sink);

@@ -176,6 +176,8 @@ class Sweep {
     if (!sink_.emit(std::move(r))) stop_ = true;
   }
   std::string package_key(std::string_view path) const;
+  void load_referenced();
+  void visit_unwalked_references();
 
   const Context& ctx_;
   LockedSink sink_;
@@ -184,6 +186,11 @@ class Sweep {
   std::unordered_map<std::string, Packaged> packaged_;
   bool merged_usr_ = false;
   SkipSet skip_;
+  struct Reference {
+    std::vector<std::string> sources;
+    bool seen = false;
+  };
+  std::unordered_map<std::string, Reference> referenced_;  // by package_key()
   std::unique_ptr<platform::HashPool> pool_;
   std::mutex mu_;  // guards pending_ and the counters below
   std::unordered_map<std::uint64_t, v1::Record> pending_;
@@ -229,6 +236,56 @@ void Sweep::load_packages() {
     for (auto& l : platform::parsers::parse_md5sums(c->bytes).entries) {
       packaged_[package_key("/" + l.path)] = Packaged{std::move(l.md5), package};
     }
+  }
+}
+
+// What earlier collectors named as running (SharedReads::referenced), keyed as the walk will
+// meet it.
+void Sweep::load_referenced() {
+  if (ctx_.shared() == nullptr) return;
+  for (auto& [path, sources] : ctx_.shared()->referenced.snapshot()) {
+    auto& ref = referenced_[package_key(path)];
+    for (auto& s : sources) {
+      if (ref.sources.size() < ReferencedFiles::kMaxSourcesPerPath) ref.sources.push_back(std::move(s));
+    }
+  }
+  summary_.set_referenced_files(referenced_.size());
+  if (auto dropped = ctx_.shared()->referenced.dropped(); dropped > 0) {
+    sink_.anomaly("sweep_references_dropped", {}, 0,
+                  std::to_string(dropped) + " referenced paths beyond the cap were not looked at", {});
+  }
+}
+
+// Referenced files the walk did not meet (outside the roots, or on a skipped filesystem): each is
+// looked at on its own, with the same record, flags and hashing as a walked file.
+void Sweep::visit_unwalked_references() {
+  std::vector<std::string> left;
+  for (const auto& [path, ref] : referenced_) {
+    if (!ref.seen) left.push_back(path);
+  }
+  std::sort(left.begin(), left.end());
+  for (const auto& path : left) {
+    if (stop_ || ctx_.should_stop()) return;
+    auto slash = path.rfind('/');
+    std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+    bool refused = false;
+    auto dir = ctx_.host().open_directory(parent, &refused);
+    if (!dir) {
+      if (dir.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(path, dir.error());
+      continue;  // gone, or named by a command that was never there: nothing to record
+    }
+    struct stat st {};
+    if (::fstat(dir->get(), &st) == 0 && skip_.devices.count(st.st_dev) > 0) continue;  // /proc...
+    auto e = platform::stat_entry(dir->get(), path);
+    if (!e) {
+      if (e.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(path, e.error());
+      continue;
+    }
+    if (S_ISDIR(e->meta.mode)) continue;  // a directory named in a command (cd /opt/app)
+    e->atime_may_have_changed = refused;
+    summary_.set_referenced_outside_roots(summary_.referenced_outside_roots() + 1);
+    summary_.set_entries(summary_.entries() + 1);
+    if (!on_entry(*e)) return;
   }
 }
 
@@ -298,8 +355,20 @@ bool Sweep::on_entry(const platform::WalkEntry& e) {
 
   const bool regular = S_ISREG(m.mode);
   const Packaged* pkg = nullptr;
-  if (regular && !packaged_.empty()) {
-    if (auto it = packaged_.find(package_key(e.path)); it != packaged_.end()) pkg = &it->second;
+  bool referenced = false;
+  if ((regular || S_ISLNK(m.mode)) && (!packaged_.empty() || !referenced_.empty())) {
+    const std::string key = package_key(e.path);
+    if (regular && !packaged_.empty()) {
+      if (auto it = packaged_.find(key); it != packaged_.end()) pkg = &it->second;
+    }
+    if (auto it = referenced_.find(key); it != referenced_.end()) {
+      std::lock_guard lock(mu_);
+      if (!it->second.seen) {  // a second name of the same path (a merged-/usr link) adds nothing
+        it->second.seen = true;
+        referenced = true;
+        for (const auto& src : it->second.sources) f->add_referenced_by(src);
+      }
+    }
   }
   if (pkg != nullptr) f->set_package(pkg->package);
   const bool in_bin_dir = under_any(e.path, paths::kSystemBinDirs);
@@ -325,7 +394,7 @@ bool Sweep::on_entry(const platform::WalkEntry& e) {
   const bool recent = now_ns_ - m.mtime_ns < static_cast<std::int64_t>(cfg.recent_days) * kDayNs ||
                       now_ns_ - m.ctime_ns < static_cast<std::int64_t>(cfg.recent_days) * kDayNs;
   const bool selected = regular && (cfg.full || (m.mode & 0111) || (m.mode & (S_ISUID | S_ISGID)) || temp ||
-                                    recent || (pkg != nullptr && in_bin_dir));
+                                    recent || referenced || (pkg != nullptr && in_bin_dir));
   if (!selected) {
     auto flags = entry_flags(facts);
     for (auto& fl : flags) f->add_flags(std::move(fl));
@@ -355,7 +424,8 @@ bool Sweep::on_entry(const platform::WalkEntry& e) {
 
   platform::HashRequest req;
   req.fd = std::move(*fd);
-  req.md5 = pkg != nullptr;
+  req.md5 = pkg != nullptr || cfg.md5;
+  req.sha1 = cfg.sha1;
   {
     std::lock_guard lock(mu_);
     if (!flags.empty()) ++flagged_;
@@ -403,6 +473,7 @@ void Sweep::on_hashed(platform::HashResult&& r) {
     f->set_sha256(*d.sha256);
   }
   if (d.md5 && f->hash_status() == v1::ITEM_OK) f->set_md5(*d.md5);
+  if (d.sha1 && f->hash_status() == v1::ITEM_OK) f->set_sha1(*d.sha1);
   if (!f->package().empty()) {
     auto it = packaged_.find(package_key(f->path()));
     if (f->md5().empty() || it == packaged_.end()) {
@@ -452,6 +523,10 @@ Outcome Sweep::run() {
   const auto& cfg = ctx_.config().sweep;
   load_names();
   load_packages();
+  load_referenced();
+  if (ctx_.shared() != nullptr) budget_reserved_ = ctx_.shared()->preserved_bytes.load();
+  summary_.set_md5_requested(cfg.md5);
+  summary_.set_sha1_requested(cfg.sha1);
   skip_ = skipped_filesystems(ctx_, sink_);
   for (const auto& s : skip_.described) summary_.add_skipped_filesystems(s);
   platform::HashPoolOptions po;
@@ -482,6 +557,7 @@ Outcome Sweep::run() {
   };
   cb.should_stop = [this] { return stop_.load() || ctx_.should_stop(); };
   std::set<std::pair<std::uint64_t, std::uint64_t>> walked;
+  bool view_ok = true;
   for (const auto& root : roots()) {
     if (stop_ || ctx_.should_stop()) break;
     bool refused = false;
@@ -499,6 +575,16 @@ Outcome Sweep::run() {
     if (skip_.devices.count(st.st_dev)) continue;
     summary_.add_roots(root);
     wo.one_filesystem = false;
+    // Walked through a private read-only noatime copy of the mounts when the kernel allows it:
+    // then not even a symlink's atime changes (readlinkat touches it on a normal mount).
+    if (view_ok) {
+      if (auto view = platform::open_noatime_view_of(fd->get(), root)) {
+        fd = std::move(view);
+      } else {
+        view_ok = false;
+        summary_.set_noatime_view_error(view.error().message());
+      }
+    }
     auto stats = platform::walk_tree(std::move(*fd), root, wo, cb);
     if (!stats) {
       sink_.item_error(root, stats.error());
@@ -507,6 +593,8 @@ Outcome Sweep::run() {
     summary_.set_entries(summary_.entries() + stats->entries);
     summary_.set_directories(summary_.directories() + stats->directories);
   }
+  summary_.set_noatime_view(view_ok && summary_.roots_size() > 0);
+  visit_unwalked_references();
   pool_->finish();
   pool_.reset();
   summary_.set_profile(cfg.full ? "full" : "default");

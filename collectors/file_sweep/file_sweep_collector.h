@@ -12,13 +12,11 @@ class FileSweepCollector final : public Collector {
   std::string_view id() const override { return "file_sweep"; }
   std::string_view description() const override {
     return "one walk of temp dirs, homes, /etc, system binary and library dirs (or all with "
-           "--profile full): metadata of every entry, SHA-256 of executables and suspicious files, "
-           "dpkg md5sums verification, flags, copies of small suspicious files";
+           "--profile full): metadata of every entry, SHA-256 of executables, of suspicious files and "
+           "of every file earlier records name as running, dpkg md5sums verification, flags, copies "
+           "of small suspicious files";
   }
   std::vector<std::string_view> inputs() const override;
-  // Not in the default collection yet (issue 5 is open: benchmarks, YAML config, processes'
-  // deleted executables): run it with `--only file_sweep` or alongside others in --only.
-  bool default_enabled() const override { return false; }
   Outcome collect(const Context& ctx, Sink& sink) noexcept override;
 };
 

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "collectors/framework/referenced.h"
 #include "hozen/v1/record.pb.h"
 #include "platform/error.h"
 #include "platform/fs.h"
@@ -53,6 +54,8 @@ struct SweepConfig {
   std::uint64_t preserve_budget_bytes = 256u << 20;   // all copies together
   unsigned threads = 0;                 // hashing threads (0: cores)
   std::uint64_t io_rate_bytes_per_s = 0;  // 0: unlimited
+  bool md5 = false;   // an IOC list holds MD5 hashes: every file hashed gets an MD5 too
+  bool sha1 = false;  // likewise SHA-1
 };
 
 // Typed configuration shared by the collectors (validated by the CLI before the run).
@@ -80,6 +83,12 @@ struct FdScan {
 };
 struct SharedReads {
   std::unordered_map<std::int32_t, FdScan> fd_scans;  // by pid
+  // Executables and scripts earlier records name (the runner notes them as records land); the
+  // file sweep hashes them wherever they are.
+  ReferencedFiles referenced;
+  // Bytes of evidence copies made before the sweep (deleted executables): the sweep's copy
+  // budget (SweepConfig.preserve_budget_bytes) is for the whole run.
+  std::atomic<std::uint64_t> preserved_bytes{0};
   // The scan of `pid` when it was read through the same /proc/<pid> directory inode (hence the
   // same process: a reused pid gets a new inode), else null.
   const FdScan* fd_scan(std::int32_t pid, const struct stat& dir) const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <set>
 #include <tuple>
 
@@ -54,11 +55,51 @@ struct ExeHash {
   v1::ItemStatus status;
 };
 
+// Deleted executables are copied into the bundle (their only copy left), once per file, within
+// the run's copy budget (shared with the file sweep: SharedReads::preserved_bytes).
+class ExeCopies {
+ public:
+  ExeCopies(const Context& ctx) : ctx_(ctx) {}
+  // Whether the executable (dev, ino) of `size` bytes should be copied now; reserves the budget.
+  bool reserve(std::uint64_t dev, std::uint64_t ino, std::uint64_t size) {
+    const auto& cfg = ctx_.config().sweep;
+    if (size > cfg.preserve_max_file_bytes) return false;
+    std::lock_guard lock(mu_);
+    if (claimed_.count({dev, ino}) > 0) return false;
+    std::atomic<std::uint64_t>& used = ctx_.shared() != nullptr ? ctx_.shared()->preserved_bytes : local_used_;
+    if (used.load() + size > cfg.preserve_budget_bytes) return false;
+    used += size;
+    claimed_.insert({dev, ino});
+    return true;
+  }
+  // The copy could not be made after all (read failed, file changed): give the budget back.
+  void release(std::uint64_t dev, std::uint64_t ino, std::uint64_t size) {
+    std::lock_guard lock(mu_);
+    std::atomic<std::uint64_t>& used = ctx_.shared() != nullptr ? ctx_.shared()->preserved_bytes : local_used_;
+    used -= size;
+    claimed_.erase({dev, ino});
+  }
+  void mark_copied(std::uint64_t dev, std::uint64_t ino) {
+    std::lock_guard lock(mu_);
+    copied_.insert({dev, ino});
+  }
+  bool copied(std::uint64_t dev, std::uint64_t ino) {
+    std::lock_guard lock(mu_);
+    return copied_.count({dev, ino}) > 0;
+  }
+
+ private:
+  const Context& ctx_;
+  std::mutex mu_;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> claimed_, copied_;
+  std::atomic<std::uint64_t> local_used_{0};
+};
+
 class ProcessReader {
  public:
   ProcessReader(const Context& ctx, Sink& sink, const std::set<std::uint64_t>& remote_devs,
-                platform::BoundedHasher& hasher)
-      : ctx_(ctx), sink_(sink), remote_devs_(remote_devs), hasher_(hasher) {}
+                platform::BoundedHasher& hasher, ExeCopies& copies)
+      : ctx_(ctx), sink_(sink), remote_devs_(remote_devs), hasher_(hasher), copies_(copies) {}
 
   // Returns false when the sink asks to stop.
   bool read_one(const ProcRoot& root, std::int32_t pid);
@@ -79,6 +120,7 @@ class ProcessReader {
   std::map<ExeKey, ExeHash> exe_cache_;
   const std::set<std::uint64_t>& remote_devs_;  // makedev() of FUSE/network mounts
   platform::BoundedHasher& hasher_;             // per-item time limit (a hung disk), shared
+  ExeCopies& copies_;                           // deleted executables copied, shared
  public:
   dev_t root_dev_ = 0;  // st_dev of the procfs root
 };
@@ -116,14 +158,20 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
   if (auto it = exe_cache_.find(key); it != exe_cache_.end()) {
     if (!it->second.sha256.empty()) p.set_exe_sha256(it->second.sha256);
     p.set_exe_hash_status(it->second.status);
+    p.set_exe_preserved(p.exe_deleted() && copies_.copied(st.st_dev, st.st_ino));
     return;
   }
   ExeHash result{{}, v1::ITEM_OK};
-  if (!ctx_.config().hash_executables) {
+  // A deleted executable exists nowhere else: keep the bytes hashed (even with --no-exe-hash:
+  // the copy and its digest come from the same single read).
+  const bool copy = p.exe_deleted() && copies_.reserve(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size));
+  if (!ctx_.config().hash_executables && !copy) {
     p.set_exe_hash_status(v1::ITEM_NOT_ATTEMPTED);  // --no-exe-hash
+    p.set_exe_preserved(p.exe_deleted() && copies_.copied(st.st_dev, st.st_ino));
     return;
   }
-  auto h = hasher_.hash(fd->get(), ctx_.limits().max_exe_hash_bytes, [this] { return ctx_.should_stop(); });
+  auto h = hasher_.hash(fd->get(), ctx_.limits().max_exe_hash_bytes, [this] { return ctx_.should_stop(); },
+                        copy ? static_cast<std::size_t>(ctx_.config().sweep.preserve_max_file_bytes) : 0);
   if (!h) {
     result.status = status_for(h.error());
     field_error(p, "exe_sha256", h.error());
@@ -136,6 +184,30 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
   }
   if (!result.sha256.empty()) p.set_exe_sha256(result.sha256);
   p.set_exe_hash_status(result.status);
+  if (copy) {
+    if (!result.sha256.empty() && h && h->content) {
+      v1::Record r;
+      auto* f = r.mutable_preserved_file();
+      f->set_path(p.exe_path());
+      f->set_read_via(ctx_.facts().proc_root + "/" + std::to_string(p.pid()) + "/exe");
+      f->set_pid(p.pid());
+      f->set_sha256(result.sha256);
+      f->set_size(static_cast<std::uint64_t>(st.st_size));
+      f->set_mtime_utc_ns(static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec);
+      f->set_ctime_utc_ns(static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec);
+      f->set_mode(st.st_mode);
+      f->set_uid(st.st_uid);
+      f->set_gid(st.st_gid);
+      f->set_inode(st.st_ino);
+      f->set_atime_may_have_changed(p.exe_atime_may_have_changed());
+      f->set_raw(std::move(*h->content));
+      copies_.mark_copied(st.st_dev, st.st_ino);
+      p.set_exe_preserved(true);
+      sink_.emit(std::move(r));
+    } else {
+      copies_.release(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size));
+    }
+  }
   exe_cache_.emplace(key, std::move(result));
 }
 
@@ -518,8 +590,9 @@ Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
   std::atomic<bool> stopped{false};
   platform::BoundedHasher hasher(std::chrono::milliseconds(ctx.limits().hash_timeout_ms),
                                  ctx.limits().max_hung_reads);
+  ExeCopies copies(ctx);
   run_threads(reader_threads(), [&](unsigned) {
-    ProcessReader reader(ctx, locked, remote, hasher);  // per-thread exe cache: a binary is hashed at most once per thread
+    ProcessReader reader(ctx, locked, remote, hasher, copies);  // per-thread exe cache: a binary is hashed at most once per thread
     reader.root_dev_ = root->root_stat().st_dev;
     for (;;) {
       std::size_t i = next.fetch_add(1);

@@ -28,13 +28,13 @@ grep -q "UNKNOWN KEY" "$WORK/.out" && pass || fail "wrong key not reported"
 expect_code 13 "verify, wrong fingerprint" -- "$HOZEN" verify b1.hozen --fingerprint "SHA256:$(printf '0%.0s' {1..64})"
 
 # Per-run key: the fingerprint printed at collect time is the one in the bundle.
-expect_code 0 "collect with a per-run key" -- "$HOZEN" collect -o b2.hozen
+expect_code 0 "collect with a per-run key" -- "$HOZEN" collect -o b2.hozen --skip file_sweep
 runfp=$(grep -o 'SHA256:[0-9a-f]\{64\}' "$WORK/.err" | head -1)
 [ -n "$runfp" ] && pass || fail "per-run key fingerprint not printed"
 expect_code 0 "verify per-run key by fingerprint" -- "$HOZEN" verify b2.hozen --fingerprint "$runfp"
 
 # Default output name in the current directory.
-mkdir d && (cd d && "$HOZEN" collect -q >/dev/null 2>&1)
+mkdir d && (cd d && "$HOZEN" collect -q --skip file_sweep >/dev/null 2>&1)
 ls d | grep -Eq '^hozen-[A-Za-z0-9._-]+-[0-9]{8}T[0-9]{6}Z\.hozen$' && pass || fail "default name: $(ls d)"
 
 # Export: valid JSON per line, a type on each, UTC RFC 3339 times, provenance matching the system.
@@ -97,6 +97,6 @@ expect_code 0 "collectors" -- "$HOZEN" collectors
 grep -q "system" "$WORK/.out" && grep -q "inputs: /etc/machine-id" "$WORK/.out" && pass || fail "collectors listing"
 
 # --only / --skip are honoured and recorded.
-expect_code 0 "collect --skip system" -- "$HOZEN" collect -o b3.hozen --skip system
+expect_code 0 "collect --skip system" -- "$HOZEN" collect -o b3.hozen --skip system,file_sweep
 "$HOZEN" export b3.hozen --type collector_run | grep '"system"' | grep -q '"RUN_SKIPPED"' && pass || fail "skip not recorded in the stream"
 finish

@@ -34,6 +34,8 @@ for i in $(seq 1 "$SEEDS"); do
     if [ "$ms" -gt 5500 ] && [ "${cps:-0}" -lt 1 ]; then fail "SIGKILL at ${ms}ms: no checkpoint"; fi
   elif [ "$vc" = 11 ] && [ "$(stat -c %s "$out")" -lt 2048 ]; then
     pass
+  elif [ ! -e "$out" ] && [ "$ms" -lt 2000 ]; then
+    pass  # killed before the output file was created (a loaded machine starts slowly): nothing to verify
   else
     fail "SIGKILL at ${ms}ms: verify exit $vc: $(grep result "kill$i.v")"
   fi

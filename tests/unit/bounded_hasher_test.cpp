@@ -47,9 +47,34 @@ TEST_CASE("BoundedHasher: normal files hash as hash_fd does", "[hash][timeout]")
   CHECK(h.abandoned() == 0);
 }
 
+TEST_CASE("hash_fd: the bytes hashed are kept only for small files, from the same read", "[hash]") {
+  testing::TempDir dir;
+  testing::write_all(dir / "small", "deleted implant bytes");
+  testing::write_all(dir / "large", std::string(5000, 'x'));
+  int small = ::open((dir / "small").c_str(), O_RDONLY | O_CLOEXEC);
+  int large = ::open((dir / "large").c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(small >= 0);
+  REQUIRE(large >= 0);
+  platform::BoundedHasher h(5s, 2);
+  auto s = h.hash(small, 1 << 20, {}, 4096);
+  auto l = h.hash(large, 1 << 20, {}, 4096);
+  auto none = h.hash(small, 1 << 20, {}, 0);
+  ::close(small);
+  ::close(large);
+  REQUIRE(s);
+  REQUIRE(s->content);
+  CHECK(*s->content == "deleted implant bytes");
+  CHECK(*s->sha256 == platform::as_bytes(platform::Sha256::of(*s->content)));
+  REQUIRE(l);
+  CHECK(!l->content);  // over the copy size: a digest, no copy
+  CHECK(l->sha256);
+  REQUIRE(none);
+  CHECK(!none->content);
+}
+
 TEST_CASE("BoundedHasher: a hung read times out, and the run gives up after max_abandoned", "[hash][timeout]") {
   auto gate = std::make_shared<Gate>();
-  platform::BoundedHasher h(50ms, 2, [gate](int, std::uint64_t) -> platform::Result<platform::FileHash> {
+  platform::BoundedHasher h(50ms, 2, [gate](int, std::uint64_t, std::size_t) -> platform::Result<platform::FileHash> {
     std::unique_lock l(gate->mu);
     ++gate->calls;
     gate->cv.wait(l, [&] { return gate->open; });
@@ -82,7 +107,7 @@ TEST_CASE("BoundedHasher: a hung read times out, and the run gives up after max_
 
 TEST_CASE("BoundedHasher: a stopping run abandons the wait", "[hash][timeout]") {
   auto gate = std::make_shared<Gate>();
-  platform::BoundedHasher h(1h, 4, [gate](int, std::uint64_t) -> platform::Result<platform::FileHash> {
+  platform::BoundedHasher h(1h, 4, [gate](int, std::uint64_t, std::size_t) -> platform::Result<platform::FileHash> {
     std::unique_lock l(gate->mu);
     gate->cv.wait(l, [&] { return gate->open; });
     return platform::FileHash{};
