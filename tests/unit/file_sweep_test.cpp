@@ -5,11 +5,15 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <map>
 
 #include "collectors/file_sweep/file_sweep_collector.h"
 #include "platform/sha256.h"
 #include "tests/support/fixture_root.h"
+#include "tests/support/private_mount.h"
 
 using namespace hozen;
 
@@ -187,4 +191,50 @@ TEST_CASE("file_sweep: --sweep roots, size cap, and the copy budget", "[file_swe
   }
   CHECK(copies == 1);
   CHECK(exhausted);
+}
+
+TEST_CASE("file_sweep T5: no atime changes, symlinks included (strictatime tmpfs, noatime view)",
+          "[file_sweep]") {
+  testing::TempDir d;
+  ::mkdir((d / "root").c_str(), 0755);
+  std::map<std::string, std::int64_t> before, after;
+  bool view = false;
+  std::size_t hashed = 0;
+  std::string failed = testing::in_private_tmpfs(d / "root", MS_STRICTATIME, [&](const std::string& root) {
+    ::mkdir((root + "/tmp").c_str(), 0755);
+    ::mkdir((root + "/tmp/.x").c_str(), 0755);
+    testing::write_all(root + "/tmp/.x/run.sh", "#!/bin/sh\necho\n");
+    ::chmod((root + "/tmp/.x/run.sh").c_str(), 0755);
+    testing::write_all(root + "/tmp/data", "plain");
+    ::symlink("run.sh", (root + "/tmp/.x/link").c_str());
+    const std::vector<std::string> all = {"/tmp", "/tmp/.x", "/tmp/.x/run.sh", "/tmp/data", "/tmp/.x/link"};
+    struct timespec ts[2] = {{978307200, 0}, {0, UTIME_OMIT}};  // atime 2001-01-01
+    for (const auto& p : all) ::utimensat(AT_FDCWD, (root + p).c_str(), ts, AT_SYMLINK_NOFOLLOW);
+    auto snap = [&](std::map<std::string, std::int64_t>& out) {
+      for (const auto& p : all) {
+        struct stat st {};
+        ::lstat((root + p).c_str(), &st);
+        out[p] = st.st_atim.tv_sec;
+      }
+    };
+    snap(before);
+    collectors::Config config;
+    config.sweep.paths = {"/tmp"};
+    collectors::file_sweep::FileSweepCollector c;
+    auto sink = testing::run_on_root(c, root, {}, config);
+    for (const auto& r : sink.records) {
+      if (r.has_sweep_summary()) view = r.sweep_summary().noatime_view();
+      if (r.has_file_entry() && r.file_entry().hash_status() == v1::ITEM_OK) ++hashed;
+    }
+    snap(after);
+  });
+  INFO(failed);
+  REQUIRE(failed.empty());
+  CHECK(view);
+  CHECK(hashed == 2);  // run.sh and data (everything in a temp dir is read)
+  for (const auto& [p, a] : before) {
+    INFO(p);
+    CHECK(a == 978307200);
+    CHECK(after.at(p) == a);
+  }
 }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "platform/walk.h"
+#include "tests/support/private_mount.h"
 #include "tests/support/temp_dir.h"
 
 using namespace hozen;
@@ -95,31 +96,7 @@ WalkLog walk(const std::string& root, platform::WalkOptions options = {},
   return log;
 }
 
-// Runs `fn(dir)` on a thread in a private mount namespace with a fresh tmpfs (mount `flags`) mounted
-// on `dir`. Returns "" or what failed. Catch2 v2 is not thread-safe: `fn` only records results.
-std::string in_private_tmpfs(const std::string& dir, unsigned long flags,
-                             const std::function<void(const std::string&)>& fn) {
-  std::string failed;
-  std::thread t([&] {
-    // unshare(CLONE_NEWNS) implies CLONE_FS, which a thread may unshare alone (unshare(2)).
-    if (::unshare(CLONE_NEWNS) != 0) {
-      failed = std::string("unshare: ") + std::strerror(errno);
-      return;
-    }
-    // Without this, mounts below would propagate to the host's shared "/" peer group.
-    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-      failed = std::string("make-private: ") + std::strerror(errno);
-      return;
-    }
-    if (::mount("hozen-test", dir.c_str(), "tmpfs", flags, "mode=0755") != 0) {
-      failed = std::string("mount tmpfs: ") + std::strerror(errno);
-      return;
-    }
-    fn(dir);
-  });
-  t.join();
-  return failed;
-}
+using testing::in_private_tmpfs;
 
 void make_dir(const std::string& p) { REQUIRE(::mkdir(p.c_str(), 0755) == 0); }
 void make_file(const std::string& p, const std::string& data = "x") { testing::write_all(p, data); }
