@@ -86,7 +86,7 @@ Result<UniqueFd> RootedFileSystem::open_at_root(std::string_view host_path, int 
   return UniqueFd(fd);
 }
 
-Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated) {
+Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated, std::size_t complete_below) {
   // Reads go through a per-thread scratch buffer and only the bytes read are appended: most host
   // files are a few hundred bytes, and sizing (zero-filling) a large string for each of them cost
   // more than the reads (procfs reports st_size 0, so the size is never known in advance).
@@ -111,7 +111,9 @@ Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated) {
     while (n < 0 && errno == EINTR);
     if (n < 0) return platform::Unexpected(Error::from_errno(errno, "read"));
     if (n == 0) return out;
+    const bool first = out.empty();
     out.append(scratch.get(), static_cast<std::size_t>(n));
+    if (first && static_cast<std::size_t>(n) < complete_below && static_cast<std::size_t>(n) < want) return out;
   }
 }
 
@@ -264,11 +266,11 @@ Result<std::string> read_link_at(int dirfd, const char* name, std::string_view w
 }
 
 Result<std::string> read_file_at(int dirfd, const char* name, int flags, std::size_t cap,
-                                 bool* truncated, std::string_view what) {
+                                 bool* truncated, std::string_view what, std::size_t complete_below) {
   int fd = ::openat(dirfd, name, flags);
   if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", what));
   UniqueFd guard(fd);
-  auto bytes = read_capped(fd, cap, truncated);
+  auto bytes = read_capped(fd, cap, truncated, complete_below);
   if (!bytes) {
     Error e = bytes.error();
     e.path = what;

@@ -124,7 +124,11 @@ class RootedFileSystem final : public FileSystem {
 };
 
 // Reads everything from `fd` up to `cap` bytes (EINTR-safe). Sets *truncated if more remained.
-[[nodiscard]] Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated);
+// `complete_below`: a first read() returning fewer bytes than this (and fewer than asked) is the
+// whole file, and the read() that would return 0 is skipped. Only for files the kernel generates
+// in one piece (see ProcessDir::read_single); 0 (default) always reads to end of file.
+[[nodiscard]] Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated,
+                                              std::size_t complete_below = 0);
 
 // readlinkat(dirfd, name) into a buffer that grows as needed (up to 64 KiB, then kLimit).
 // `what` names the link in errors. Errors: from_errno of readlinkat, kLimit.
@@ -133,7 +137,7 @@ class RootedFileSystem final : public FileSystem {
 // openat(dirfd, name, flags) then read_capped(cap); `what` names the file in errors.
 [[nodiscard]] Result<std::string> read_file_at(int dirfd, const char* name, int flags,
                                                std::size_t cap, bool* truncated,
-                                               std::string_view what);
+                                               std::string_view what, std::size_t complete_below = 0);
 
 // fstat of an open fd. Errors: kIo.
 [[nodiscard]] Result<struct stat> fstat_fd(int fd);

@@ -258,7 +258,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
     return sink_.item_error("pid " + std::to_string(pid), dir.error());
   }
   bool trunc = false;
-  auto stat_text = dir->read("stat", lim.max_proc_file_bytes, &trunc);
+  auto stat_text = dir->read_single("stat", lim.max_proc_file_bytes, &trunc);
   if (!stat_text) {
     if (stat_text.error().kind == ErrorKind::kNotFound) {
       sink_.item(v1::ITEM_VANISHED);
@@ -313,7 +313,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
   p.set_rss_pages(st->rss);
   p.set_threads(static_cast<std::int32_t>(st->num_threads));
 
-  if (auto text = dir->read("status", lim.max_proc_file_bytes, &trunc)) {
+  if (auto text = dir->read_single("status", lim.max_proc_file_bytes, &trunc)) {
     if (auto s = platform::procfs::parse_status(*text)) {
       if (s->has_ids) {
         for (auto u : s->uid) p.add_uids(u);
@@ -333,7 +333,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
     field_error(p, "status", text.error());
   }
 
-  if (auto cmd = dir->read("cmdline", lim.max_proc_file_bytes, &trunc)) {
+  if (auto cmd = dir->read_single("cmdline", lim.max_proc_file_bytes, &trunc)) {
     for (auto& a : platform::procfs::split_nul(*cmd)) p.add_argv(std::move(a));
     p.set_argv_truncated(trunc);
   } else {
@@ -341,7 +341,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
   }
   p.set_environ_collected(ctx_.config().collect_environ && !st->kernel_thread);
   if (ctx_.config().collect_environ && !st->kernel_thread) {  // kernel threads have no mm: ESRCH
-    if (auto env = dir->read("environ", lim.max_proc_file_bytes, &trunc)) {
+    if (auto env = dir->read_single("environ", lim.max_proc_file_bytes, &trunc)) {
       for (auto& e : platform::procfs::split_nul(*env)) p.add_environ(std::move(e));
       p.set_environ_truncated(trunc);
     } else {
@@ -405,7 +405,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
     n->set_type(ns);
     n->set_inode(*ino);
   }
-  if (auto cg = dir->read("cgroup", lim.max_proc_file_bytes, &trunc)) {
+  if (auto cg = dir->read_single("cgroup", lim.max_proc_file_bytes, &trunc)) {
     p.set_container_id(container_id_from_cgroup(*cg));
     p.set_cgroup(std::move(*cg));
   } else {
@@ -413,7 +413,7 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
   }
 
   // Same process still? A reused pid has another start time (T24).
-  if (auto again = dir->read("stat", lim.max_proc_file_bytes, &trunc)) {
+  if (auto again = dir->read_single("stat", lim.max_proc_file_bytes, &trunc)) {
     auto st2 = platform::procfs::parse_stat(*again);
     if (st2 && st2->starttime != st->starttime) p.set_pid_reused(true);
   } else {
@@ -431,7 +431,7 @@ bool is_thread_of_listed(const ProcRoot& root, std::int32_t tid, const std::set<
   auto dir = root.open_process(tid);
   if (!dir) return false;
   bool trunc = false;
-  auto text = dir->read("status", 64 * 1024, &trunc);
+  auto text = dir->read_single("status", 64 * 1024, &trunc);
   if (!text) return false;
   auto s = platform::procfs::parse_status(*text);
   return s && s->tgid > 0 && s->tgid != tid && listed.count(s->tgid) > 0;

@@ -38,11 +38,21 @@ int ProcessDir::injected(std::string_view name) const {
 // (read_link, open_magic, stat_magic and list_fds treat any non-zero injection as an errno.)
 
 Result<std::string> ProcessDir::read(std::string_view name, std::size_t cap, bool* truncated) const {
+  return read_impl(name, cap, truncated, 0);
+}
+
+Result<std::string> ProcessDir::read_single(std::string_view name, std::size_t cap, bool* truncated) const {
+  return read_impl(name, cap, truncated, 4096);
+}
+
+Result<std::string> ProcessDir::read_impl(std::string_view name, std::size_t cap, bool* truncated,
+                                          std::size_t complete_below) const {
   std::string n(name);
   const int fault = injected(name);
   if (fault > 0) return platform::Unexpected(Error::from_errno(fault, "openat", describe(pid_, name)));
   if (fault < 0) cap = std::min<std::size_t>(cap, static_cast<std::size_t>(-fault));
-  auto bytes = read_file_at(dir_.get(), n.c_str(), kReadFlags, cap, truncated, describe(pid_, name));
+  auto bytes = read_file_at(dir_.get(), n.c_str(), kReadFlags, cap, truncated, describe(pid_, name),
+                            complete_below);
   if (bytes && fault < 0) *truncated = false;  // a short read looks like the end of the file
   return bytes;
 }

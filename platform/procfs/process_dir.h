@@ -35,6 +35,14 @@ class ProcessDir {
   // Errors: kNotFound (the process exited: ESRCH/ENOENT), kDenied, kIo.
   [[nodiscard]] Result<std::string> read(std::string_view name, std::size_t cap,
                                          bool* truncated) const;
+  // read() of a file the kernel renders in one piece per read call: stat, status, cgroup
+  // (single_open seq_files: the whole text is built before the first byte is copied), cmdline
+  // and environ (their read loops until the request or the text ends). A first read() shorter than
+  // a page and than asked is then the whole file, and the read() returning 0 is skipped (one
+  // syscall less per file, six per process). Not for multi-record files (maps, net/*): a seq_file
+  // returns short reads whenever its page buffer fills.
+  [[nodiscard]] Result<std::string> read_single(std::string_view name, std::size_t cap,
+                                                bool* truncated) const;
   // readlink of /proc/<pid>/<name> (exe, cwd, root, ns/net, fd/3). Errors as read().
   [[nodiscard]] Result<std::string> read_link(std::string_view name) const;
   // Opens /proc/<pid>/<name> following the magic link (exe): the *running* file, even when it
@@ -54,6 +62,8 @@ class ProcessDir {
 
  private:
   int injected(std::string_view name) const;
+  Result<std::string> read_impl(std::string_view name, std::size_t cap, bool* truncated,
+                                std::size_t complete_below) const;
 
   std::int32_t pid_;
   UniqueFd dir_;

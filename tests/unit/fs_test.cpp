@@ -171,3 +171,25 @@ TEST_CASE("read_file never opens a FIFO: a writer waiting for a reader stays blo
   if (rd >= 0) ::close(rd);
   CHECK(writer_opened.load());
 }
+
+TEST_CASE("read_capped: complete_below skips the end-of-file read only for a short first read", "[fs]") {
+  // A pipe returns exactly what was written so far: a stand-in for a kernel file rendered in one
+  // piece. With the writer still open, a second read() would block: the test would hang.
+  int p[2];
+  REQUIRE(::pipe2(p, O_CLOEXEC) == 0);
+  REQUIRE(::write(p[1], "9 (x) S 1", 9) == 9);
+  bool truncated = true;
+  auto r = platform::read_capped(p[0], 1 << 20, &truncated, 4096);
+  REQUIRE(r);
+  CHECK(*r == "9 (x) S 1");
+  CHECK(!truncated);
+  // A first read of a page or more is not taken as the whole file: reading goes on to EOF.
+  std::string page(4096, 'a');
+  REQUIRE(::write(p[1], page.data(), page.size()) == 4096);
+  REQUIRE(::write(p[1], "tail", 4) == 4);
+  ::close(p[1]);
+  auto all = platform::read_capped(p[0], 1 << 20, &truncated, 4096);
+  REQUIRE(all);
+  CHECK(all->size() == 4100);
+  ::close(p[0]);
+}
