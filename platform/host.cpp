@@ -11,6 +11,7 @@
 #include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/timex.h>
 #include <sys/utsname.h>
@@ -145,6 +146,16 @@ void lower_own_priority() {
   (void)::setpriority(PRIO_PROCESS, 0, 10);
   constexpr int kIoprioWhoProcess = 1, kIoprioClassBestEffort = 2, kIoprioClassShift = 13;
   (void)::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, (kIoprioClassBestEffort << kIoprioClassShift) | 7);
+}
+
+std::optional<std::uint64_t> inodes_in_use(int fd) {
+  struct statfs sf {};
+  int rc;
+  do {
+    rc = ::fstatfs(fd, &sf);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0 || sf.f_files == 0 || sf.f_ffree > sf.f_files) return std::nullopt;
+  return static_cast<std::uint64_t>(sf.f_files - sf.f_ffree);
 }
 
 ClockReading read_clocks() {

@@ -61,6 +61,11 @@ struct SelfExecutable {
 // Hashes the running binary through /proc/self/exe.
 [[nodiscard]] Result<SelfExecutable> read_self_executable();
 
+// Inodes in use on the filesystem holding the open file `fd`: fstatfs(2) f_files - f_ffree (for
+// an estimate of a walk's size; the count includes what no walk reaches, like orphaned inodes).
+// nullopt when fstatfs fails or the filesystem does not count inodes (btrfs reports f_files 0).
+std::optional<std::uint64_t> inodes_in_use(int fd);
+
 // "2026-11-27T13:50:59.123456789Z" for ns since the epoch (UTC). Negative values allowed.
 std::string format_rfc3339_ns(std::int64_t utc_ns);
 // "20261127T135059Z"

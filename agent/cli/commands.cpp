@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -18,6 +19,8 @@
 #include <sstream>
 
 #include "agent/bundle/reader.h"
+#include "agent/cli/collect_config.h"
+#include "agent/cli/progress_line.h"
 #include "agent/bundle/writer.h"
 #include "agent/crypto/ed25519.h"
 #include "agent/export/format_writer.h"
@@ -263,31 +266,19 @@ void add_ioc_sources(v1::AnalysisSummary& summary, const analysis::IndicatorSet&
 
 int cmd_collect(const std::vector<std::string>& args, const std::vector<std::string>& full_argv) {
   const char* usage =
-      "hozen collect [--output FILE] [--signing-key KEY] [--case ID] [--examiner NAME]\n"
-      "              [--evidence-id ID] [--notes TEXT] [--only LIST] [--skip LIST] [--root DIR]";
+      "hozen collect [--config FILE] [--output FILE] [--signing-key KEY] [--case ID]\n"
+      "              [--examiner NAME] [--evidence-id ID] [--notes TEXT] [--only LIST]\n"
+      "              [--skip LIST] [--root DIR] [--sweep PATH]... [--profile default|full]";
   po::options_description desc("collect: read-only snapshot of this host into a signed bundle");
   // clang-format off
   desc.add_options()
     ("help,h", "show this help")
+    ("config,c", po::value<std::string>(), "settings from a YAML file (docs/CLI.md); flags given on the command line win")
     ("output,o", po::value<std::string>(), "bundle path (default: ./hozen-<host>-<UTC>.hozen); never overwritten")
     ("signing-key,k", po::value<std::string>(), "Ed25519 private key (PEM) from 'hozen keygen'; default: a fresh per-run key")
-    ("case", po::value<std::string>()->default_value(""), "case id")
-    ("examiner", po::value<std::string>()->default_value(""), "examiner name")
-    ("evidence-id", po::value<std::string>()->default_value(""), "evidence item id")
-    ("notes", po::value<std::string>()->default_value(""), "free text notes")
-    ("only", po::value<std::vector<std::string>>()->composing(), "run only these collectors (comma list)")
-    ("skip", po::value<std::vector<std::string>>()->composing(), "do not run these collectors (comma list)")
-    ("root", po::value<std::string>(), "read host files under DIR (a mounted image); live-only collectors are skipped")
-    ("no-environ", "do not collect process environments")
-    ("no-exe-hash", "do not hash running executables (faster; the file sweep can hash them)")
-    ("sweep", po::value<std::vector<std::string>>()->composing(), "file_sweep: walk this host path instead of the default roots (repeatable)")
-    ("profile", po::value<std::string>()->default_value("default"), "'default', or 'full': the file sweep walks every local filesystem and hashes every file, and the hidden-process check looks up /proc/<pid> for every pid, not only kill(pid, 0)")
-    ("recent-days", po::value<std::uint32_t>()->default_value(30), "file_sweep: files changed within this many days are flagged and hashed")
-    ("threads", po::value<unsigned>()->default_value(0), "file_sweep: hashing threads (0 = cores)")
-    ("io-rate", po::value<double>()->default_value(0), "file_sweep: read at most this many MB/s (0 = unlimited)")
-    ("no-low-priority", "keep normal CPU and I/O priority (default: nice 10 and idle-ish I/O class for hozen itself)")
-    ("deadline", po::value<double>()->default_value(0), "global deadline in seconds (0 = none)")
-    ("collector-deadline", po::value<double>()->default_value(0), "per-collector deadline in seconds (0 = none)")
+    ("root", po::value<std::string>(), "read host files under DIR (a mounted image); live-only collectors are skipped");
+  add_collect_setting_options(desc);
+  desc.add_options()
     ("ioc", po::value<std::vector<std::string>>()->composing(), "indicators of compromise to match (YAML or plain text, docs/IOC.md); repeatable")
     ("no-analysis", "write no findings (by default the rules and --ioc lists run at the end and their findings are signed with the evidence)")
     ("quiet,q", "print only errors and the summary");
@@ -303,10 +294,32 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   if (p->help) return kExitOk;
   const auto& vm = p->vm;
   bool quiet = vm.count("quiet") > 0;
-  auto only = split_list(vm.count("only") ? vm["only"].as<std::vector<std::string>>()
-                                          : std::vector<std::string>{});
-  auto skip = split_list(vm.count("skip") ? vm["skip"].as<std::vector<std::string>>()
-                                          : std::vector<std::string>{});
+  auto registry = collectors::make_registry();
+
+  // Settings: the defaults, then the --config file, then every flag given explicitly.
+  CollectOptions opts;
+  std::string config_file, config_file_sha256;
+  if (vm.count("config")) {
+    config_file = vm["config"].as<std::string>();
+    std::vector<std::string> ids;
+    for (const auto& c : registry) ids.emplace_back(c->id());
+    std::string bytes;
+    auto file = load_collect_config(config_file, &bytes, ids);
+    if (!file) {
+      std::cerr << "hozen collect: bad configuration file: " << file.error().describe() << "\n";
+      return kExitUsage;
+    }
+    config_file_sha256 = platform::to_hex(platform::Sha256::of(bytes));
+    apply_file_config(*file, opts);
+  }
+  if (auto ok = apply_flags(vm, opts); !ok) {
+    std::cerr << "hozen collect: " << escape_bytes(ok.error().message) << "\n";
+    return kExitUsage;
+  }
+  finish_collect_options(opts);
+  const auto& only = opts.only;
+  const auto& skip = opts.skip;
+
   auto iocs = load_iocs(vm, "collect");
   if (!iocs) return kExitUsage;
   const bool analyze = vm.count("no-analysis") == 0;
@@ -314,37 +327,16 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     std::cerr << "hozen collect: --ioc needs the analysis (drop --no-analysis)\n";
     return kExitUsage;
   }
-  double deadline_s = vm["deadline"].as<double>();
-  double per_collector_s = vm["collector-deadline"].as<double>();
-  if (deadline_s < 0 || per_collector_s < 0) {
-    std::cerr << "hozen collect: deadlines must not be negative\n";
-    return kExitUsage;
-  }
-  const std::string profile = vm["profile"].as<std::string>();
-  if (profile != "default" && profile != "full") {
-    std::cerr << "hozen collect: --profile must be 'default' or 'full'\n";
-    return kExitUsage;
-  }
-  const double io_rate = vm["io-rate"].as<double>();
-  if (io_rate < 0) {
-    std::cerr << "hozen collect: --io-rate must not be negative\n";
-    return kExitUsage;
-  }
-  std::vector<std::string> sweep_paths = vm.count("sweep") ? vm["sweep"].as<std::vector<std::string>>()
-                                                           : std::vector<std::string>{};
-  for (const auto& s : sweep_paths) {
-    if (s.empty() || s.front() != '/') {
-      std::cerr << "hozen collect: --sweep needs an absolute host path, not '" << escape_bytes(s) << "'\n";
-      return kExitUsage;
-    }
-  }
+  const double deadline_s = opts.deadline_s;
+  const double per_collector_s = opts.collector_deadline_s;
+  const std::string& profile = opts.profile;
+  const std::vector<std::string>& sweep_paths = opts.sweep.paths;
 
   // From here on a SIGINT/SIGTERM/SIGHUP never kills the collection half-way: it stops it, and the
   // bundle (created even when the signal came before it) ends with an 'interrupted' trailer.
   install_signal_handlers();
 
   // Everything is validated before anything is created.
-  auto registry = collectors::make_registry();
   std::string root = vm.count("root") ? vm["root"].as<std::string>() : std::string("/");
   bool live_run = !vm.count("root");
   auto plan = runner::plan_run(registry, only, skip, live_run);
@@ -383,18 +375,14 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   }
 
   collectors::Config config;
-  config.collect_environ = !vm.count("no-environ");
-  config.hash_executables = !vm.count("no-exe-hash");
-  config.sweep.paths = sweep_paths;
-  config.sweep.full = profile == "full";
+  config.collect_environ = opts.collect_environ;
+  config.hash_executables = opts.hash_executables;
+  config.sweep = opts.sweep;
   config.deep_pid_probe = profile == "full";
-  config.sweep.recent_days = vm["recent-days"].as<std::uint32_t>();
-  config.sweep.threads = vm["threads"].as<unsigned>();
-  config.sweep.io_rate_bytes_per_s = static_cast<std::uint64_t>(io_rate * 1e6);
   // MD5 and SHA-1 cost a pass each over the bytes: only when an indicator needs them.
   config.sweep.md5 = iocs->has(analysis::IocType::kMd5);
   config.sweep.sha1 = iocs->has(analysis::IocType::kSha1);
-  if (!vm.count("no-low-priority")) platform::lower_own_priority();
+  if (opts.low_priority) platform::lower_own_priority();
 #ifdef HOZEN_TEST_COLLECTORS
   config.test_records = vm["test-records"].as<std::uint64_t>();
   config.test_interval_ms = vm["test-interval-ms"].as<std::uint32_t>();
@@ -416,14 +404,21 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   cfg["collect_environ"] = config.collect_environ ? "true" : "false";
   cfg["hash_executables"] = config.hash_executables ? "true" : "false";
   cfg["deep_pid_probe"] = config.deep_pid_probe ? "true" : "false";
-  cfg["sweep.paths"] = [&] { std::string s; for (auto& o : sweep_paths) s += (s.empty() ? "" : ",") + o; return s; }();
+  // (paths are escaped: a newline in one must not start a new line of this text)
+  cfg["sweep.paths"] = [&] { std::string s; for (auto& o : sweep_paths) s += (s.empty() ? "" : ",") + escape_bytes(o); return s; }();
   cfg["sweep.profile"] = profile;
   cfg["sweep.recent_days"] = std::to_string(config.sweep.recent_days);
   cfg["sweep.threads"] = std::to_string(config.sweep.threads);
   cfg["sweep.io_rate_bytes_per_s"] = std::to_string(config.sweep.io_rate_bytes_per_s);
-  cfg["sweep.md5"] = config.sweep.md5 ? "true" : "false";
-  cfg["sweep.sha1"] = config.sweep.sha1 ? "true" : "false";
-  cfg["low_priority"] = vm.count("no-low-priority") ? "false" : "true";
+  // MD5 and SHA-1 cost a pass each over the bytes: only when an indicator needs them.
+  config.sweep.md5 = iocs->has(analysis::IocType::kMd5);
+  config.sweep.sha1 = iocs->has(analysis::IocType::kSha1);
+  cfg["sweep.max_hash_bytes"] = std::to_string(config.sweep.max_hash_bytes);
+  cfg["sweep.preserve_max_file_bytes"] = std::to_string(config.sweep.preserve_max_file_bytes);
+  cfg["sweep.preserve_budget_bytes"] = std::to_string(config.sweep.preserve_budget_bytes);
+  cfg["low_priority"] = opts.low_priority ? "true" : "false";
+  cfg["config_file"] = escape_bytes(config_file);
+  cfg["config_file_sha256"] = config_file_sha256;
   cfg["deadline_s"] = std::to_string(deadline_s);
   cfg["collector_deadline_s"] = std::to_string(per_collector_s);
   cfg["root"] = root;
@@ -453,10 +448,10 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   for (const auto& a : full_argv) inv->add_argv(a);
   inv->set_config(config_text);
   inv->set_config_sha256(platform::as_bytes(platform::Sha256::of(config_text)));
-  inv->set_case_id(vm["case"].as<std::string>());
-  inv->set_examiner(vm["examiner"].as<std::string>());
-  inv->set_evidence_id(vm["evidence-id"].as<std::string>());
-  inv->set_notes(vm["notes"].as<std::string>());
+  inv->set_case_id(opts.case_id);
+  inv->set_examiner(opts.examiner);
+  inv->set_evidence_id(opts.evidence_id);
+  inv->set_notes(opts.notes);
   inv->set_mode("usb");
   inv->set_root(live_run ? "" : root);
   inv->set_pid(::getpid());
@@ -515,7 +510,15 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   settings.per_collector_ms = static_cast<std::int64_t>(per_collector_s * 1000);
   settings.stop = &g_stop;
   settings.interrupted = &g_interrupted;
+  // The progress line: on a terminal only, and never with --quiet.
+  collectors::Progress progress;
+  settings.progress = &progress;
+  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  struct winsize ws {};
+  const std::size_t columns = tty && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col - 1 : 0;
+  ProgressDisplay display(progress, stderr, tty && !quiet, columns);
   settings.on_run_end = [&](const v1::CollectorRun& r) {
+    display.clear();
     if (quiet) return;
     double secs = static_cast<double>(r.end_monotonic_ns() - r.start_monotonic_ns()) / 1e9;
     std::fprintf(stderr, "  %-16s %-9s %8llu records %7.2f s%s%s\n", r.collector_id().c_str(),

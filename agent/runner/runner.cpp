@@ -179,6 +179,7 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
       }
       collectors::Context ctx(*s.host, s.live, s.facts, s.limits, s.config, stop, deadline);
       ctx.set_shared(&shared);
+      ctx.set_progress(s.progress);
       RecordSink sink(run.collector_id(), writer, s.limits, stop, &s.observe, &shared);
       collectors::Outcome out;
       try {
@@ -188,6 +189,7 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
       } catch (...) {
         out = {v1::RUN_FAILED, "unknown exception"};
       }
+      if (s.progress != nullptr) s.progress->end();  // whatever the collector did: the line goes
       std::int64_t end_mono = platform::monotonic_ns();
       // A deadline that passed while the collector ran cancels it, whatever else it reported.
       if ((out.status == v1::RUN_OK || out.status == v1::RUN_PARTIAL) && deadline > 0 &&

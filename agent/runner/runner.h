@@ -32,6 +32,8 @@ struct RunSettings {
   std::atomic<bool>* stop = nullptr;
   // Set by the signal handler (distinguishes "interrupted" from other stops).
   const std::atomic<bool>* interrupted = nullptr;
+  // Counters long collectors publish for a progress line (cmd_collect on a TTY); may be null.
+  collectors::Progress* progress = nullptr;
   // Called after each collector (for the terminal summary); may be empty.
   std::function<void(const v1::CollectorRun&)> on_run_end;
   // Called with each record once it is in the bundle (index set), from the emitting thread

@@ -98,6 +98,32 @@ struct SharedReads {
   }
 };
 
+// Live counters a long collector publishes for the terminal's progress line (the file sweep). The
+// collector writes them from any thread (relaxed atomics: a display, not a synchronisation);
+// the CLI reads them from its own thread while `active` is set. Null in Context unless the
+// runner was given one (tests leave it null).
+struct Progress {
+  std::atomic<std::uint64_t> entries{0};           // walked so far
+  std::atomic<std::uint64_t> entries_estimate{0};  // 0: unknown (an estimate, never exact)
+  std::atomic<std::uint64_t> files_hashed{0};
+  std::atomic<std::uint64_t> bytes_hashed{0};
+  std::atomic<std::int64_t> started_mono_ns{0};  // CLOCK_MONOTONIC at begin()
+  std::atomic<bool> active{false};
+  std::atomic<const char*> phase{nullptr};  // a static string: the collector id
+
+  // Zeroes the counters and shows the line for `phase` (a string literal) from `now_mono_ns`.
+  void begin(const char* phase_name, std::int64_t now_mono_ns) {
+    entries = 0;
+    entries_estimate = 0;
+    files_hashed = 0;
+    bytes_hashed = 0;
+    started_mono_ns = now_mono_ns;
+    phase = phase_name;
+    active = true;
+  }
+  void end() { active = false; }
+};
+
 class Context {
  public:
   Context(const platform::FileSystem& host, const platform::FileSystem* live, PlatformFacts facts,
@@ -120,6 +146,9 @@ class Context {
   // Reads shared between collectors of one run; null when a collector runs alone (tests).
   SharedReads* shared() const { return shared_; }
   void set_shared(SharedReads* shared) { shared_ = shared; }
+  // Counters for the terminal's progress line; null when nobody displays them.
+  Progress* progress() const { return progress_; }
+  void set_progress(Progress* progress) { progress_ = progress; }
 
  private:
   const platform::FileSystem& host_;
@@ -130,6 +159,7 @@ class Context {
   const std::atomic<bool>& stop_;
   std::int64_t deadline_mono_ns_;
   SharedReads* shared_ = nullptr;
+  Progress* progress_ = nullptr;
 };
 
 // Where a collector's results go. Implementations count everything and enforce limits.

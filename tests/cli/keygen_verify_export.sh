@@ -86,6 +86,14 @@ for name, run in runs.items():
         continue
     assert run["status"] in ("RUN_OK", "RUN_PARTIAL"), (name, run)
 assert lines[-1]["reason"] == "COMPLETE"
+# The file sweep is part of the default run, last, and walks the shared-memory dir (on Debian the
+# `sys` account's home /dev is devtmpfs: it must not hide /dev/shm).
+assert [o for o in order if not o.startswith("test_")][-1] == "file_sweep" and runs["file_sweep"]["status"] in ("RUN_OK", "RUN_PARTIAL"), order
+sweep = [l for l in lines if l["type"] == "sweep_summary"]
+assert len(sweep) == 1 and int(sweep[0]["entries"]) > 0, sweep
+import os
+if os.path.isdir("/dev/shm"):
+    assert "/dev/shm" in sweep[0]["roots"], sweep[0]["roots"]
 PY
 "$HOZEN" export b1.hozen --type mount,header >typed.jsonl
 python3 -c "import json,sys; t={json.loads(l)['type'] for l in open('typed.jsonl')}; sys.exit(0 if t=={'mount','header'} else 1)" \
