@@ -282,6 +282,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     ("no-exe-hash", "do not hash running executables (faster; the file sweep can hash them)")
     ("sweep", po::value<std::vector<std::string>>()->composing(), "file_sweep: walk this host path instead of the default roots (repeatable)")
     ("profile", po::value<std::string>()->default_value("default"), "'default', or 'full': the file sweep walks every local filesystem and hashes every file, and the hidden-process check looks up /proc/<pid> for every pid, not only kill(pid, 0)")
+    ("verify-packages", "file_sweep: MD5 every file a dpkg package lists (md5sums) that the walk meets, not only those in system binary dirs (dpkg -V of the swept trees)")
     ("recent-days", po::value<std::uint32_t>()->default_value(30), "file_sweep: files changed within this many days are flagged and hashed")
     ("threads", po::value<unsigned>()->default_value(0), "file_sweep: hashing threads (0 = cores)")
     ("io-rate", po::value<double>()->default_value(0), "file_sweep: read at most this many MB/s (0 = unlimited)")
@@ -384,6 +385,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   config.sweep.paths = sweep_paths;
   config.sweep.full = profile == "full";
   config.deep_pid_probe = profile == "full";
+  config.sweep.verify_packages = vm.count("verify-packages") > 0;
   config.sweep.recent_days = vm["recent-days"].as<std::uint32_t>();
   config.sweep.threads = vm["threads"].as<unsigned>();
   config.sweep.io_rate_bytes_per_s = static_cast<std::uint64_t>(io_rate * 1e6);
@@ -411,6 +413,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   cfg["deep_pid_probe"] = config.deep_pid_probe ? "true" : "false";
   cfg["sweep.paths"] = [&] { std::string s; for (auto& o : sweep_paths) s += (s.empty() ? "" : ",") + o; return s; }();
   cfg["sweep.profile"] = profile;
+  cfg["sweep.verify_packages"] = config.sweep.verify_packages ? "true" : "false";
   cfg["sweep.recent_days"] = std::to_string(config.sweep.recent_days);
   cfg["sweep.threads"] = std::to_string(config.sweep.threads);
   cfg["sweep.io_rate_bytes_per_s"] = std::to_string(config.sweep.io_rate_bytes_per_s);
