@@ -279,6 +279,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     ("root", po::value<std::string>(), "read host files under DIR (a mounted image); live-only collectors are skipped");
   add_collect_setting_options(desc);
   desc.add_options()
+    ("verify-packages", "file_sweep: MD5 every file a dpkg package lists (md5sums) that the walk meets, not only those in system binary dirs (dpkg -V of the swept trees)")
     ("ioc", po::value<std::vector<std::string>>()->composing(), "indicators of compromise to match (YAML or plain text, docs/IOC.md); repeatable")
     ("no-analysis", "write no findings (by default the rules and --ioc lists run at the end and their findings are signed with the evidence)")
     ("quiet,q", "print only errors and the summary");
@@ -382,6 +383,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   // MD5 and SHA-1 cost a pass each over the bytes: only when an indicator needs them.
   config.sweep.md5 = iocs->has(analysis::IocType::kMd5);
   config.sweep.sha1 = iocs->has(analysis::IocType::kSha1);
+  config.sweep.verify_packages = vm.count("verify-packages") > 0;
   if (opts.low_priority) platform::lower_own_priority();
 #ifdef HOZEN_TEST_COLLECTORS
   config.test_records = vm["test-records"].as<std::uint64_t>();
@@ -407,6 +409,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   // (paths are escaped: a newline in one must not start a new line of this text)
   cfg["sweep.paths"] = [&] { std::string s; for (auto& o : sweep_paths) s += (s.empty() ? "" : ",") + escape_bytes(o); return s; }();
   cfg["sweep.profile"] = profile;
+  cfg["sweep.verify_packages"] = config.sweep.verify_packages ? "true" : "false";
   cfg["sweep.recent_days"] = std::to_string(config.sweep.recent_days);
   cfg["sweep.threads"] = std::to_string(config.sweep.threads);
   cfg["sweep.io_rate_bytes_per_s"] = std::to_string(config.sweep.io_rate_bytes_per_s);

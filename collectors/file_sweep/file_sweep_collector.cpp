@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "collectors/framework/evidence.h"
+#include "collectors/file_sweep/package_index.h"
 #include "collectors/framework/parallel.h"
 #include "platform/hash_pool.h"
 #include "platform/host.h"
@@ -206,11 +207,6 @@ bool worth_preserving(const std::vector<std::string>& flags) {
   });
 }
 
-struct Packaged {
-  std::string md5;      // raw 16 bytes
-  std::string package;
-};
-
 class Sweep {
  public:
   Sweep(const Context& ctx, Sink& sink) : ctx_(ctx), sink_(sink), now_ns_(platform::realtime_ns()) {}
@@ -234,7 +230,7 @@ class Sweep {
   LockedSink sink_;
   const std::int64_t now_ns_;
   std::unordered_map<std::uint32_t, std::string> users_, groups_;
-  std::unordered_map<std::string, Packaged> packaged_;
+  PackageIndex packaged_;  // compact: 127k packaged files must not cost ~30 MB (T59)
   bool merged_usr_ = false;
   SkipSet skip_;
   struct Reference {
@@ -284,10 +280,18 @@ void Sweep::load_packages() {
     if (!c) continue;  // the packages collector preserves and reports these files
     std::string package(base_name(path));
     package.resize(package.size() - 8);
-    for (auto& l : platform::parsers::parse_md5sums(c->bytes).entries) {
-      packaged_[package_key("/" + l.path)] = Packaged{std::move(l.md5), package};
+    // A slice of lines at a time: one package can list 60k files (~10 MB of parsed lines at once).
+    std::string_view rest = c->bytes;
+    while (!rest.empty()) {
+      std::size_t cut = rest.size() <= 65536 ? std::string_view::npos : rest.find('\n', 65536);
+      cut = cut == std::string_view::npos ? rest.size() : cut + 1;
+      for (auto& l : platform::parsers::parse_md5sums(rest.substr(0, cut)).entries) {
+        packaged_.add(package_key("/" + l.path), l.md5, package);
+      }
+      rest.remove_prefix(cut);
     }
   }
+  packaged_.freeze();
 }
 
 // What earlier collectors named as running (SharedReads::referenced), keyed as the walk will
@@ -410,13 +414,11 @@ bool Sweep::on_entry(const platform::WalkEntry& e) {
   f->set_hash_status(v1::ITEM_NOT_ATTEMPTED);
 
   const bool regular = S_ISREG(m.mode);
-  const Packaged* pkg = nullptr;
+  std::optional<PackageIndex::Hit> pkg;
   bool referenced = false;
   if ((regular || S_ISLNK(m.mode)) && (!packaged_.empty() || !referenced_.empty())) {
     const std::string key = package_key(e.path);
-    if (regular && !packaged_.empty()) {
-      if (auto it = packaged_.find(key); it != packaged_.end()) pkg = &it->second;
-    }
+    if (regular && !packaged_.empty()) pkg = packaged_.find(key);
     if (auto it = referenced_.find(key); it != referenced_.end()) {
       std::lock_guard lock(mu_);
       if (!it->second.seen) {  // a second name of the same path (a merged-/usr link) adds nothing
@@ -426,9 +428,9 @@ bool Sweep::on_entry(const platform::WalkEntry& e) {
       }
     }
   }
-  if (pkg != nullptr) f->set_package(pkg->package);
+  if (pkg) f->set_package(std::string(pkg->package));
   const bool in_bin_dir = under_any(e.path, paths::kSystemBinDirs);
-  if (regular && in_bin_dir && !packaged_.empty() && pkg == nullptr) f->set_package_check(v1::PACKAGE_NOT_PACKAGED);
+  if (regular && in_bin_dir && !packaged_.empty() && !pkg) f->set_package_check(v1::PACKAGE_NOT_PACKAGED);
 
   EntryFacts facts;
   facts.path = e.path;
@@ -440,17 +442,18 @@ bool Sweep::on_entry(const platform::WalkEntry& e) {
   facts.has_capability = !e.capability.empty();
   facts.immutable = f->immutable();
   facts.append_only = f->append_only();
-  facts.packaged = pkg != nullptr || packaged_.empty();  // no dpkg database: nothing is "unpackaged"
+  facts.packaged = pkg || packaged_.empty();  // no dpkg database: nothing is "unpackaged"
   facts.now_ns = now_ns_;
   facts.recent_days = cfg.recent_days;
 
   // Which regular files are opened: everything in the full profile; else executables, SUID/SGID,
-  // anything in temp dirs, recently changed files, and packaged files in system binary dirs.
+  // anything in temp dirs, recently changed files, and packaged files in system binary dirs (every
+  // packaged file with --verify-packages: the dpkg -V of the walked trees).
   const bool temp = under_any(e.path, paths::kTempDirs);
   const bool recent = now_ns_ - m.mtime_ns < static_cast<std::int64_t>(cfg.recent_days) * kDayNs ||
                       now_ns_ - m.ctime_ns < static_cast<std::int64_t>(cfg.recent_days) * kDayNs;
   const bool selected = regular && (cfg.full || (m.mode & 0111) || (m.mode & (S_ISUID | S_ISGID)) || temp ||
-                                    recent || referenced || (pkg != nullptr && in_bin_dir));
+                                    recent || referenced || (pkg && (in_bin_dir || cfg.verify_packages)));
   if (!selected) {
     auto flags = entry_flags(facts);
     for (auto& fl : flags) f->add_flags(std::move(fl));
@@ -480,7 +483,7 @@ bool Sweep::on_entry(const platform::WalkEntry& e) {
 
   platform::HashRequest req;
   req.fd = std::move(*fd);
-  req.md5 = pkg != nullptr || cfg.md5;
+  req.md5 = pkg.has_value() || cfg.md5;
   req.sha1 = cfg.sha1;
   {
     std::lock_guard lock(mu_);
@@ -531,10 +534,10 @@ void Sweep::on_hashed(platform::HashResult&& r) {
   if (d.md5 && f->hash_status() == v1::ITEM_OK) f->set_md5(*d.md5);
   if (d.sha1 && f->hash_status() == v1::ITEM_OK) f->set_sha1(*d.sha1);
   if (!f->package().empty()) {
-    auto it = packaged_.find(package_key(f->path()));
-    if (f->md5().empty() || it == packaged_.end()) {
+    auto known = packaged_.find(package_key(f->path()));
+    if (f->md5().empty() || !known) {
       f->set_package_check(v1::PACKAGE_NOT_VERIFIED);
-    } else if (it->second.md5 == f->md5()) {
+    } else if (known->md5 == f->md5()) {
       f->set_package_check(v1::PACKAGE_MD5_MATCH);
     } else {
       f->set_package_check(v1::PACKAGE_MD5_MISMATCH);

@@ -48,6 +48,7 @@ struct Limits {
 struct SweepConfig {
   std::vector<std::string> paths;  // --sweep PATH...: replaces the default roots when given
   bool full = false;               // --profile full: walk every local filesystem, hash every file
+  bool verify_packages = false;    // --verify-packages: MD5 every packaged file met, not only in bin dirs
   std::uint32_t recent_days = 30;  // "recently changed" window before the collection
   std::uint64_t max_hash_bytes = 512ull << 20;      // larger files: skipped_size, no digest
   std::uint64_t preserve_max_file_bytes = 4u << 20;   // flagged files up to this are copied
