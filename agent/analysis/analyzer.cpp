@@ -25,6 +25,7 @@ constexpr std::size_t kMaxEscalations = 200'000;
 constexpr std::size_t kMaxEvidencePerFinding = 50;
 
 constexpr std::size_t kMaxFindings = 20'000;  // beyond: counted, not kept
+constexpr std::size_t kMaxFileGroups = 5'000;  // places with file findings; more fold into one
 
 // At most n bytes, cut at a UTF-8 character boundary (a cut character would make the whole
 // field non-UTF-8, and exports would show it as base64).
@@ -145,7 +146,11 @@ bool in_bin_dir(std::string_view path) {
 
 void group_file(Analyzer::State& s, std::string_view rule_id, std::string place, v1::Severity sev,
                 const v1::FileEntry& f, std::uint64_t index) {
-  FileGroup& g = s.file_groups[{std::string(rule_id), std::move(place)}];
+  std::pair<std::string, std::string> key{std::string(rule_id), std::move(place)};
+  // A tree crafted with an executable in each of a million directories must not grow this
+  // without bound: past the cap, new places of a rule share one group.
+  if (s.file_groups.size() >= kMaxFileGroups && s.file_groups.count(key) == 0) key.second = "(other places)";
+  FileGroup& g = s.file_groups[std::move(key)];
   g.severity = std::max(g.severity, sev);
   ++g.files;
   if (f.header_kind() == "elf") ++g.elf;
@@ -157,9 +162,6 @@ void group_file(Analyzer::State& s, std::string_view rule_id, std::string place,
 void on_file(Analyzer::State& s, const v1::Record& r) {
   const auto& f = r.file_entry();
   const auto& flags = f.flags();
-  const std::string path = capped(f.path(), 400);
-  const std::int64_t when = f.mtime_utc_ns();
-  const Ref self{r.index(), "file_entry", "file"};
   if (s.exe_paths.count(f.path()) > 0) s.exe_files[f.path()] = {f.package_check(), r.index(), f.mode()};
   const bool elf = f.header_kind() == "elf";
   if (has_flag(flags, "elf_in_temp") || has_flag(flags, "script_in_temp")) {
@@ -185,10 +187,11 @@ void on_file(Analyzer::State& s, const v1::Record& r) {
   const bool unpackaged = f.package_check() == v1::PACKAGE_NOT_PACKAGED ||
                           (f.package_check() == v1::PACKAGE_CHECK_UNSPECIFIED && unknown_place);
   if (setid && unpackaged) {
-    std::string sha = f.sha256().empty() ? "" : ", sha256 " + platform::to_hex(f.sha256());
-    s.add("HZ-FILE-SUID-UNPACKAGED", v1::SEVERITY_UNSPECIFIED,
-          std::string(has_flag(flags, "suid") ? "set-uid " : "set-gid ") + path + " (owner uid " + std::to_string(f.uid()) + ")" + sha,
-          f.path(), when, {self});
+    // One finding per directory (a tree of 20,000 set-uid files is one problem, not 20,000).
+    std::string_view p = f.path();
+    auto slash = p.rfind('/');
+    group_file(s, "HZ-FILE-SUID-UNPACKAGED", std::string(slash == std::string_view::npos || slash == 0 ? "/" : p.substr(0, slash)),
+               v1::SEVERITY_HIGH, f, r.index());
   }
 }
 
@@ -201,6 +204,8 @@ void file_group_findings(Analyzer::State& s) {
     std::string what;
     if (rule_id == "HZ-FILE-PACKAGE-MODIFIED") {
       what = std::to_string(g.files) + " file(s) of package " + capped(place, 80) + " differ from its md5sums";
+    } else if (rule_id == "HZ-FILE-SUID-UNPACKAGED") {
+      what = std::to_string(g.files) + " set-uid/set-gid file(s) that no package installed, in " + capped(place, 200);
     } else {
       what = std::to_string(g.files) + " executable file(s) (" + std::to_string(g.elf) + " ELF) under " + capped(place, 200);
     }

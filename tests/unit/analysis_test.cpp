@@ -2,6 +2,8 @@
 // the benign look-alike. Records are built by hand, as the collectors would emit them.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <functional>
 
 #include "agent/analysis/analyzer.h"
@@ -441,7 +443,9 @@ TEST_CASE("analysis: persistence, hidden processes, kernel and swept files", "[a
   CHECK(hidden_dir[0]->subject() == "/var/lib/.cache-x");
   auto suid = with_rule(res, "HZ-FILE-SUID-UNPACKAGED");
   REQUIRE(suid.size() == 1);
-  CHECK(suid[0]->subject() == "/usr/local/bin/rootme");
+  CHECK(suid[0]->subject() == "/usr/local/bin");  // one finding per directory
+  CHECK(suid[0]->severity() == v1::SEVERITY_HIGH);
+  CHECK(suid[0]->summary().find("/usr/local/bin/rootme") != std::string::npos);
   // The summary counts what was found, by severity.
   std::uint64_t total = 0;
   for (const auto& c : res.summary.counts()) total += c.count();
@@ -622,4 +626,35 @@ TEST_CASE("analysis: terminal lines escape what a terminal would act on", "[anal
   CHECK(terminal_safe("\xc2\x9b" "c") == "\\xc2\\x9bc");                      // C1 CSI
   CHECK(terminal_safe("\xe3\x83\x95\xe3\x82\xa1\xe3\x82\xa4\xe3\x83\xab") == "\xe3\x83\x95\xe3\x82\xa1\xe3\x82\xa4\xe3\x83\xab");
   CHECK(terminal_safe("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a surrogate
+}
+
+TEST_CASE("analysis: file findings stay bounded on a crafted tree", "[analysis]") {
+  // 20,000 set-uid files in one directory are one finding; 6,000 directories each with an ELF in
+  // a temp dir fold, past the cap on places, into one "(other places)" group.
+  Bundle b;
+  for (int i = 0; i < 20000; ++i) {
+    b.add([i](auto& r) {
+      auto& f = *r.mutable_file_entry();
+      f.set_path("/opt/x/suid" + std::to_string(i));
+      f.set_mode(0104755);
+      f.add_flags("suid");
+    });
+  }
+  for (int i = 0; i < 6000; ++i) {
+    b.add([i](auto& r) {
+      auto& f = *r.mutable_file_entry();
+      f.set_path("/tmp/d" + std::to_string(i) + "/x");
+      f.set_mode(0100755);
+      f.set_header_kind("elf");
+      f.add_flags("elf_in_temp");
+    });
+  }
+  auto res = b.analyze();
+  auto suid = with_rule(res, "HZ-FILE-SUID-UNPACKAGED");
+  REQUIRE(suid.size() == 1);
+  CHECK(suid[0]->summary().find("20000 set-uid") != std::string::npos);
+  auto temp = with_rule(res, "HZ-FILE-EXEC-IN-TEMP");
+  CHECK(temp.size() < 6000);
+  CHECK(std::any_of(temp.begin(), temp.end(), [](const auto* f) { return f->subject() == "(other places)"; }));
+  CHECK(res.summary.findings_left_out() == 0);
 }
