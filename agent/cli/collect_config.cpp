@@ -94,7 +94,7 @@ constexpr std::string_view kCollectorsKeys = "only, skip";
 constexpr std::string_view kProcessesKeys = "environ, hash_executables";
 constexpr std::string_view kSweepKeys =
     "paths, profile, recent_days, max_hash_mib, preserve_max_file_mib, preserve_budget_mib, "
-    "threads, io_rate_mb_s";
+    "threads, io_rate_mb_s, verify_packages";
 
 class Reader {
  public:
@@ -202,6 +202,7 @@ class Reader {
     if (k == "preserve_budget_mib") return count(k, key, v, kMaxMib, 1u << 20, out_.preserve_budget_bytes);
     if (k == "threads") return count(k, key, v, kMaxThreads, 1, out_.threads);
     if (k == "io_rate_mb_s") return amount(k, key, v, kMaxIoRateMbS, out_.io_rate_mb_s);
+    if (k == "verify_packages") return boolean(k, key, v, out_.verify_packages);
     return unknown(k, key, section_, kSweepKeys);
   }
 
@@ -385,6 +386,7 @@ void apply_file_config(const CollectFileConfig& f, CollectOptions& o) {
   if (f.preserve_budget_bytes) o.sweep.preserve_budget_bytes = *f.preserve_budget_bytes;
   if (f.threads) o.sweep.threads = *f.threads;
   if (f.io_rate_mb_s) o.io_rate_mb_s = *f.io_rate_mb_s;
+  if (f.verify_packages) o.sweep.verify_packages = *f.verify_packages;
   if (f.deadline_s) o.deadline_s = *f.deadline_s;
   if (f.collector_deadline_s) o.collector_deadline_s = *f.collector_deadline_s;
   if (f.low_priority) o.low_priority = *f.low_priority;

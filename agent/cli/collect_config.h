@@ -39,6 +39,7 @@ struct CollectFileConfig {
   std::optional<std::uint64_t> max_hash_bytes, preserve_max_file_bytes, preserve_budget_bytes;
   std::optional<unsigned> threads;
   std::optional<double> io_rate_mb_s;
+  std::optional<bool> verify_packages;
   std::optional<double> deadline_s, collector_deadline_s;
   std::optional<bool> low_priority;
   std::optional<std::string> case_id, examiner, evidence_id, notes;

@@ -383,7 +383,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   // MD5 and SHA-1 cost a pass each over the bytes: only when an indicator needs them.
   config.sweep.md5 = iocs->has(analysis::IocType::kMd5);
   config.sweep.sha1 = iocs->has(analysis::IocType::kSha1);
-  config.sweep.verify_packages = vm.count("verify-packages") > 0;
+  config.sweep.verify_packages = config.sweep.verify_packages || vm.count("verify-packages") > 0;
   if (opts.low_priority) platform::lower_own_priority();
 #ifdef HOZEN_TEST_COLLECTORS
   config.test_records = vm["test-records"].as<std::uint64_t>();

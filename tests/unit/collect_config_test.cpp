@@ -66,6 +66,7 @@ sweep:
   preserve_budget_mib: 64
   threads: 3
   io_rate_mb_s: 12.5
+  verify_packages: true
 deadline_s: 600
 collector_deadline_s: 120.5
 low_priority: false
@@ -91,6 +92,7 @@ TEST_CASE("collect_config: a file with every key", "[collect_config]") {
   CHECK(*c.preserve_budget_bytes == 64ull << 20);
   CHECK(*c.threads == 3);
   CHECK(*c.io_rate_mb_s == 12.5);
+  CHECK(*c.verify_packages);
   CHECK(*c.deadline_s == 600);
   CHECK(*c.collector_deadline_s == 120.5);
   CHECK(*c.low_priority == false);
