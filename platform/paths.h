@@ -136,6 +136,10 @@ inline constexpr std::string_view kProfileDir = "/etc/profile.d";
 inline constexpr std::string_view kZshDir = "/etc/zsh";
 inline constexpr std::string_view kEnvironment = "/etc/environment";
 // Temporary or per-user runtime directories: nothing persistent should run from there.
+// Kernel pseudo-filesystems: a path below these in a command line names no file to hash
+// (/dev/null, /dev/tcp/..., /proc/self/...).
+inline constexpr std::string_view kPseudoFileRoots[] = {"/dev/", "/proc/", "/sys/"};
+
 inline constexpr std::string_view kTempDirs[] = {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/",
                                                  "/run/user/", "/var/run/user/"};
 

@@ -396,9 +396,7 @@ void apply_file_config(const CollectFileConfig& f, CollectOptions& o) {
   if (f.notes) o.notes = *f.notes;
 }
 
-namespace {
-
-std::vector<std::string> split_commas(const std::vector<std::string>& in) {
+std::vector<std::string> split_comma_lists(const std::vector<std::string>& in) {
   std::vector<std::string> out;
   for (const auto& s : in) {
     std::size_t start = 0;
@@ -412,15 +410,14 @@ std::vector<std::string> split_commas(const std::vector<std::string>& in) {
   return out;
 }
 
-}  // namespace
 
 ConfigResult<void> apply_flags(const po::variables_map& vm, CollectOptions& o) {
   auto given = [&](const char* k) { return vm.count(k) > 0 && !vm[k].defaulted(); };
   auto bad = [](const std::string& flag, const std::string& why, const std::string& value) {
     return Unexpected(ConfigError{"", 0, 0, "--" + flag + " " + why + ", not '" + excerpt(value) + "'"});
   };
-  if (given("only")) o.only = split_commas(vm["only"].as<std::vector<std::string>>());
-  if (given("skip")) o.skip = split_commas(vm["skip"].as<std::vector<std::string>>());
+  if (given("only")) o.only = split_comma_lists(vm["only"].as<std::vector<std::string>>());
+  if (given("skip")) o.skip = split_comma_lists(vm["skip"].as<std::vector<std::string>>());
   if (vm.count("no-environ")) o.collect_environ = false;
   if (vm.count("no-exe-hash")) o.hash_executables = false;
   if (vm.count("no-low-priority")) o.low_priority = false;

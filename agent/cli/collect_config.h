@@ -92,4 +92,7 @@ void apply_file_config(const CollectFileConfig& file, CollectOptions& out);
 // Derives the dependent fields (sweep.full, sweep.io_rate_bytes_per_s) once everything is applied.
 void finish_collect_options(CollectOptions& out);
 
+// "a,b" "c" -> {"a", "b", "c"}: the values of a repeatable comma-list option, empty items dropped.
+std::vector<std::string> split_comma_lists(const std::vector<std::string>& in);
+
 }  // namespace hozen::cli

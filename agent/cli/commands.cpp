@@ -81,20 +81,6 @@ std::optional<Parsed> parse(const std::vector<std::string>& args, const po::opti
   return p;
 }
 
-std::vector<std::string> split_list(const std::vector<std::string>& in) {
-  std::vector<std::string> out;
-  for (const auto& s : in) {
-    std::size_t start = 0;
-    while (start <= s.size()) {
-      std::size_t end = s.find(',', start);
-      if (end == std::string::npos) end = s.size();
-      if (end > start) out.push_back(s.substr(start, end - start));
-      start = end + 1;
-    }
-  }
-  return out;
-}
-
 std::string hex(std::string_view s) { return platform::to_hex(s); }
 
 // ---- signals ------------------------------------------------------------------------------------
@@ -846,7 +832,7 @@ int cmd_export(const std::vector<std::string>& args) {
               << "' (supported: " << exporter::kExportFormatNames << ")\n";
     return kExitUsage;
   }
-  auto types_v = split_list(p->vm.count("type") ? p->vm["type"].as<std::vector<std::string>>()
+  auto types_v = split_comma_lists(p->vm.count("type") ? p->vm["type"].as<std::vector<std::string>>()
                                                 : std::vector<std::string>{});
   std::optional<exporter::FormatWriter> writer;  // every format but jsonl
   if (*format != exporter::ExportFormat::kJsonl) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "platform/paths.h"
+
 namespace hozen::collectors {
 
 void ReferencedFiles::add(std::string_view path, std::string source) {
@@ -44,7 +46,7 @@ bool ends_word(char c) {
 }
 
 bool pseudo_path(std::string_view p) {
-  for (std::string_view d : {"/dev/", "/proc/", "/sys/"}) {
+  for (std::string_view d : platform::paths::kPseudoFileRoots) {
     if (p.starts_with(d) || p == d.substr(0, d.size() - 1)) return true;
   }
   return p == "/";
