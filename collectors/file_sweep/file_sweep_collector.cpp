@@ -454,13 +454,17 @@ bool Sweep::on_entry(const platform::WalkEntry& e) {
                       now_ns_ - m.ctime_ns < static_cast<std::int64_t>(cfg.recent_days) * kDayNs;
   const bool selected = regular && (cfg.full || (m.mode & 0111) || (m.mode & (S_ISUID | S_ISGID)) || temp ||
                                     recent || referenced || (pkg && (in_bin_dir || cfg.verify_packages)));
-  if (!selected) {
+  // A file bind-mounted from a FUSE or network filesystem (or a referenced file on one) is never
+  // opened: open(2) there can block forever, and only reads have a watchdog.
+  const bool remote = skip_.devices.count(m.dev) > 0;
+  if (!selected || remote) {
     auto flags = entry_flags(facts);
     for (auto& fl : flags) f->add_flags(std::move(fl));
     if (!flags.empty()) {
       std::lock_guard lock(mu_);
       ++flagged_;
     }
+    if (selected) f->set_hash_error("on a filesystem the sweep does not enter (network, FUSE, virtual): not opened");
     emit(std::move(rec));
     return !stop_;
   }

@@ -76,4 +76,26 @@ assert not any("md5" in r or "sha1" in r for r in recs if r["type"] == "file_ent
 s = [r for r in recs if r["type"] == "sweep_summary"][0]
 assert not s.get("md5_requested") and not s.get("sha1_requested"), s
 PY
+
+# A file bind-mounted from a filesystem the sweep never enters (here procfs; in the field FUSE or
+# NFS, where open(2) can hang) is recorded but never opened. Private mount namespace: the host's
+# mount table is untouched.
+touch tree/bound
+if unshare -m sh -c "mount --make-rprivate / && mount --bind /proc/version '$WORK/tree/bound' && \
+     '$HOZEN' collect -q --only file_sweep --no-analysis --sweep '$WORK/tree' -o '$WORK/m.hozen'" \
+     >"$WORK/.out" 2>"$WORK/.err"; then
+  pass
+  "$HOZEN" export m.hozen --type file_entry > m.jsonl
+  python3 - m.jsonl "$WORK" <<'PY' || fail "a bind-mounted procfs file is not opened"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+b = [r for r in recs if r["path"] == sys.argv[2] + "/tree/bound"]
+assert len(b) == 1, [r["path"] for r in recs]
+b = b[0]
+assert b.get("hash_status", "ITEM_NOT_ATTEMPTED") == "ITEM_NOT_ATTEMPTED" and "sha256" not in b, b
+assert "not opened" in b["hash_error"], b
+PY
+else
+  echo "SKIP: cannot bind-mount in a private namespace here: $(cat "$WORK/.err")"
+fi
 finish
