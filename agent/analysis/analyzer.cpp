@@ -148,14 +148,46 @@ void group_file(Analyzer::State& s, std::string_view rule_id, std::string place,
                 const v1::FileEntry& f, std::uint64_t index) {
   std::pair<std::string, std::string> key{std::string(rule_id), std::move(place)};
   // A tree crafted with an executable in each of a million directories must not grow this
-  // without bound: past the cap, new places of a rule share one group.
-  if (s.file_groups.size() >= kMaxFileGroups && s.file_groups.count(key) == 0) key.second = "(other places)";
-  FileGroup& g = s.file_groups[std::move(key)];
+  // without bound: past the cap (per rule, so one rule's flood cannot hide another's), new
+  // places of a rule share one group. Root-owned set-uid files are never folded away: users
+  // cannot make them, so they cannot flood them.
+  const bool root_setid = rule_id == "HZ-FILE-SUID-UNPACKAGED" && f.uid() == 0;
+  if (!root_setid && s.file_groups.count(key) == 0 && s.file_group_places[key.first] >= kMaxFileGroups) {
+    key.second = "(other places)";
+  }
+  auto [it, added] = s.file_groups.try_emplace(std::move(key));
+  if (added) ++s.file_group_places[it->first.first];
+  FileGroup& g = it->second;
   g.severity = std::max(g.severity, sev);
   ++g.files;
   if (f.header_kind() == "elf") ++g.elf;
-  if (g.refs.size() < kMaxEvidencePerFinding) g.refs.push_back({index, "file_entry", "file"});
-  if (g.examples.size() < 3) g.examples.push_back(capped(f.path(), 200));
+  std::string example = capped(f.path(), 200);
+  if (rule_id == "HZ-FILE-SUID-UNPACKAGED") {
+    example += " (uid " + std::to_string(f.uid()) + (f.sha256().empty() ? "" : ", sha256 " + platform::to_hex(f.sha256())) + ")";
+  }
+  // Root-owned files first among the examples and the evidence (a user's own set-gid files must
+  // not crowd out a root set-uid backdoor in the same directory).
+  const Ref ref{index, "file_entry", "file"};
+  if (g.refs.size() < kMaxEvidencePerFinding) {
+    g.refs.push_back(ref);
+    g.ref_is_root.push_back(f.uid() == 0);
+  } else if (f.uid() == 0) {
+    auto slot = std::find(g.ref_is_root.begin(), g.ref_is_root.end(), false);
+    if (slot != g.ref_is_root.end()) {
+      g.refs[static_cast<std::size_t>(slot - g.ref_is_root.begin())] = ref;
+      *slot = true;
+    }
+  }
+  if (g.examples.size() < 3) {
+    g.examples.push_back(std::move(example));
+    g.example_is_root.push_back(f.uid() == 0);
+  } else if (f.uid() == 0) {
+    auto slot = std::find(g.example_is_root.begin(), g.example_is_root.end(), false);
+    if (slot != g.example_is_root.end()) {
+      g.examples[static_cast<std::size_t>(slot - g.example_is_root.begin())] = std::move(example);
+      *slot = true;
+    }
+  }
   g.latest_mtime_utc_ns = std::max(g.latest_mtime_utc_ns, f.mtime_utc_ns());
 }
 

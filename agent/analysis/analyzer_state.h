@@ -63,8 +63,10 @@ struct FileGroup {
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
   std::uint64_t files = 0;
   std::uint64_t elf = 0;
-  std::vector<Ref> refs;          // the first ones
+  std::vector<Ref> refs;          // the first ones (root-owned files replace others once full)
+  std::vector<bool> ref_is_root;  // parallel to refs
   std::vector<std::string> examples;
+  std::vector<bool> example_is_root;  // parallel to examples
   std::int64_t latest_mtime_utc_ns = 0;
 };
 
@@ -103,6 +105,7 @@ struct Analyzer::State {
   std::vector<EscalationAttempt> escalations;
   std::set<std::string> recent_key_files;  // authorized_keys already reported as recent
   std::map<std::pair<std::string, std::string>, FileGroup> file_groups;  // (rule id, place)
+  std::map<std::string, std::size_t> file_group_places;                  // places per rule id
   // IOC matches, one finding per (indicator, record type): the first match's finding, then
   // references to the next ones (a brute-forcer's address in 500k auth events is one finding).
   struct IocGroup {

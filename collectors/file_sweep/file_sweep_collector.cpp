@@ -19,6 +19,7 @@
 #include "platform/parsers/passwd.h"
 #include "platform/paths.h"
 #include "platform/procfs/mountinfo.h"
+#include "platform/procfs/process_dir.h"
 #include "platform/walk.h"
 
 namespace hozen::collectors::file_sweep {
@@ -85,6 +86,7 @@ std::string_view header_kind(std::string_view head) {
 struct SkipSet {
   std::set<std::uint64_t> devices;
   std::vector<std::string> described;
+  std::vector<std::string> mount_points;  // where those filesystems are mounted
 };
 
 SkipSet skipped_filesystems(const Context& ctx, Sink& sink) {
@@ -105,6 +107,7 @@ SkipSet skipped_filesystems(const Context& ctx, Sink& sink) {
                   t == "9p" || t == "ceph" || t == "glusterfs" || t == "afs" || t == "lustre";
     if (remote || std::find(std::begin(kVirtual), std::end(kVirtual), t) != std::end(kVirtual)) {
       if (out.devices.insert(makedev(m.major, m.minor)).second) out.described.push_back(t + " on " + m.mount_point);
+      out.mount_points.push_back(m.mount_point);
     }
   }
   return out;
@@ -235,8 +238,11 @@ class Sweep {
   SkipSet skip_;
   struct Reference {
     std::vector<std::string> sources;
-    bool seen = false;
+    bool seen = false;       // met by the walk (or visited on its own)
+    bool attempted = false;  // visit_unwalked_references tried it
+    unsigned hops = 0;       // reached through this many referenced symlinks
   };
+  void follow_link(const std::string& link_path, const std::string& target, const Reference& from);
   std::unordered_map<std::string, Reference> referenced_;  // by package_key()
   std::unique_ptr<platform::HashPool> pool_;
   std::mutex mu_;  // guards pending_ and the counters below
@@ -298,49 +304,116 @@ void Sweep::load_packages() {
 // meet it.
 void Sweep::load_referenced() {
   if (ctx_.shared() == nullptr) return;
-  for (auto& [path, sources] : ctx_.shared()->referenced.snapshot()) {
+  // Processes name paths in their own mount namespace: only those in the sweep's own are the
+  // files the sweep sees (a container's /usr/bin/python3 is another file).
+  std::uint64_t own_mnt = 0;
+  if (ctx_.live() != nullptr) {
+    if (auto root = platform::procfs::ProcRoot::open(ctx_.facts().proc_root)) {
+      if (auto self = root->open_process(ctx_.facts().self_pid)) {
+        if (auto ino = self->ns_inode("ns/mnt")) own_mnt = *ino;
+      }
+    }
+  }
+  std::uint64_t foreign = 0;
+  for (auto& [path, sources] : ctx_.shared()->referenced.take()) {
+    std::vector<std::string> kept;
+    for (auto& src : sources) {
+      if (src.mnt_ns != 0 && src.mnt_ns != own_mnt) {
+        ++foreign;
+        continue;
+      }
+      kept.push_back(std::move(src.text));
+    }
+    if (kept.empty()) continue;
     auto& ref = referenced_[package_key(path)];
-    for (auto& s : sources) {
-      if (ref.sources.size() < ReferencedFiles::kMaxSourcesPerPath) ref.sources.push_back(std::move(s));
+    for (auto& k : kept) {
+      if (ref.sources.size() < ReferencedFiles::kMaxSourcesPerPath) ref.sources.push_back(std::move(k));
     }
   }
   summary_.set_referenced_files(referenced_.size());
   if (auto dropped = ctx_.shared()->referenced.dropped(); dropped > 0) {
     sink_.anomaly("sweep_references_dropped", {}, 0,
-                  std::to_string(dropped) + " referenced paths beyond the cap were not looked at", {});
+                  std::to_string(dropped) + " referenced paths beyond the caps were not looked at", {});
   }
+  (void)foreign;  // processes of other mount namespaces (containers): their files are theirs
+}
+
+// A referenced symlink: its target is what runs. Followed (inside the root, as every path here)
+// up to 8 links deep; relative targets are taken from the link's directory.
+void Sweep::follow_link(const std::string& link_path, const std::string& target, const Reference& from) {
+  if (from.hops >= 8 || target.empty()) return;
+  std::string joined = target.front() == '/' ? target : link_path.substr(0, link_path.rfind('/') + 1) + target;
+  auto norm = normalise_absolute(joined);
+  if (!norm) return;  // ".." in the target: not resolved lexically (it would be wrong across links)
+  auto [it, added] = referenced_.try_emplace(package_key(*norm));
+  if (!added) return;
+  it->second.hops = from.hops + 1;
+  for (const auto& src : from.sources) it->second.sources.push_back(src + " (via " + link_path + ")");
 }
 
 // Referenced files the walk did not meet (outside the roots, or on a skipped filesystem): each is
 // looked at on its own, with the same record, flags and hashing as a walked file.
 void Sweep::visit_unwalked_references() {
-  std::vector<std::string> left;
-  for (const auto& [path, ref] : referenced_) {
-    if (!ref.seen) left.push_back(path);
-  }
-  std::sort(left.begin(), left.end());
-  for (const auto& path : left) {
-    if (stop_ || ctx_.should_stop()) return;
-    auto slash = path.rfind('/');
-    std::string parent = slash == 0 ? "/" : path.substr(0, slash);
-    bool refused = false;
-    auto dir = ctx_.host().open_directory(parent, &refused);
-    if (!dir) {
-      if (dir.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(path, dir.error());
-      continue;  // gone, or named by a command that was never there: nothing to record
+  auto on_skipped_mount = [&](std::string_view path) {
+    return std::any_of(skip_.mount_points.begin(), skip_.mount_points.end(), [&](const std::string& mp) {
+      return mp != "/" && (path == mp || (path.starts_with(mp) && path[mp.size()] == '/'));
+    });
+  };
+  // Symlinks visited here may add their targets: go round until nothing new is left.
+  for (;;) {
+    std::vector<std::string> left;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& [path, ref] : referenced_) {
+        if (!ref.seen && !ref.attempted) {
+          ref.attempted = true;
+          left.push_back(path);
+        }
+      }
     }
-    struct stat st {};
-    if (::fstat(dir->get(), &st) == 0 && skip_.devices.count(st.st_dev) > 0) continue;  // /proc...
-    auto e = platform::stat_entry(dir->get(), path);
-    if (!e) {
-      if (e.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(path, e.error());
-      continue;
+    if (left.empty()) return;
+    std::sort(left.begin(), left.end());
+    for (const auto& path : left) {
+      if (stop_ || ctx_.should_stop()) return;
+      // Never resolved at all when on a filesystem the sweep does not enter: looking up a path
+      // on a FUSE or NFS mount can hang, and one under an autofs mount point mounts it. The
+      // record still says who named it and why it was not read.
+      if (on_skipped_mount(path)) {
+        v1::Record rec;
+        auto* f = rec.mutable_file_entry();
+        f->set_path(path);
+        f->set_hash_status(v1::ITEM_NOT_ATTEMPTED);
+        f->set_hash_error("on a filesystem the sweep does not enter (network, FUSE, virtual, automount): not looked up");
+        std::vector<std::string> sources;
+        {
+          std::lock_guard lock(mu_);
+          sources = referenced_[path].sources;
+        }
+        for (const auto& src : sources) f->add_referenced_by(src);
+        emit(std::move(rec));
+        continue;
+      }
+      auto slash = path.rfind('/');
+      std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+      bool refused = false;
+      auto dir = ctx_.host().open_directory(parent, &refused);
+      auto e = dir ? platform::stat_entry(dir->get(), path) : platform::Result<platform::WalkEntry>(platform::Unexpected(dir.error()));
+      if (!e) {
+        if (e.error().kind == platform::ErrorKind::kNotFound) {
+          // Named by a command but not there (a deleted script): worth knowing, not an error.
+          if (summary_.referenced_missing_size() < 1000) summary_.add_referenced_missing(path);
+        } else {
+          sink_.item_error(path, e.error());
+        }
+        continue;
+      }
+      if (S_ISDIR(e->meta.mode)) continue;  // a directory named in a command (cd /opt/app)
+      // readlinkat of a symlink here went through the normal mount: its atime may have moved.
+      e->atime_may_have_changed = refused || S_ISLNK(e->meta.mode);
+      summary_.set_referenced_outside_roots(summary_.referenced_outside_roots() + 1);
+      summary_.set_entries(summary_.entries() + 1);
+      if (!on_entry(*e)) return;
     }
-    if (S_ISDIR(e->meta.mode)) continue;  // a directory named in a command (cd /opt/app)
-    e->atime_may_have_changed = refused;
-    summary_.set_referenced_outside_roots(summary_.referenced_outside_roots() + 1);
-    summary_.set_entries(summary_.entries() + 1);
-    if (!on_entry(*e)) return;
   }
 }
 
@@ -425,6 +498,7 @@ bool Sweep::on_entry(const platform::WalkEntry& e) {
         it->second.seen = true;
         referenced = true;
         for (const auto& src : it->second.sources) f->add_referenced_by(src);
+        if (S_ISLNK(m.mode)) follow_link(std::string(e.path), e.link_target, it->second);
       }
     }
   }

@@ -1,31 +1,64 @@
 #include "collectors/framework/referenced.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "platform/paths.h"
 
 namespace hozen::collectors {
 
-void ReferencedFiles::add(std::string_view path, std::string source) {
-  if (path.empty() || path.front() != '/' || path.size() > kMaxPathBytes) return;
+std::optional<std::string> normalise_absolute(std::string_view path) {
+  if (path.empty() || path.front() != '/') return std::nullopt;
+  std::string out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view comp = path.substr(i, j - i);
+    if (comp == "..") return std::nullopt;  // lexical ".." would be wrong across symlinks
+    if (!comp.empty() && comp != ".") {
+      out += '/';
+      out += comp;
+    }
+    i = j;
+  }
+  if (out.empty()) out = "/";
+  return out;
+}
+
+void ReferencedFiles::add(std::string_view raw, std::string source, std::uint64_t mnt_ns) {
+  if (raw.size() > kMaxPathBytes) return;
+  auto path = normalise_absolute(raw);
+  if (!path || *path == "/") return;
   std::lock_guard lock(mu_);
-  auto it = paths_.find(std::string(path));
+  auto it = paths_.find(*path);
   if (it == paths_.end()) {
-    if (paths_.size() >= kMaxPaths) {
+    if (paths_.size() >= kMaxPaths || bytes_ + path->size() + source.size() > kMaxTotalBytes) {
       ++dropped_;
       return;
     }
-    it = paths_.emplace(std::string(path), std::vector<std::string>{}).first;
+    bytes_ += path->size();
+    it = paths_.emplace(std::move(*path), std::vector<Source>{}).first;
   }
   auto& sources = it->second;
-  if (sources.size() < kMaxSourcesPerPath && std::find(sources.begin(), sources.end(), source) == sources.end()) {
-    sources.push_back(std::move(source));
+  Source src{std::move(source), mnt_ns};
+  if (sources.size() < kMaxSourcesPerPath && bytes_ + src.text.size() <= kMaxTotalBytes &&
+      std::find(sources.begin(), sources.end(), src) == sources.end()) {
+    bytes_ += src.text.size();
+    sources.push_back(std::move(src));
   }
 }
 
-std::map<std::string, std::vector<std::string>> ReferencedFiles::snapshot() const {
+std::map<std::string, std::vector<ReferencedFiles::Source>> ReferencedFiles::snapshot() const {
   std::lock_guard lock(mu_);
   return paths_;
+}
+
+std::map<std::string, std::vector<ReferencedFiles::Source>> ReferencedFiles::take() {
+  std::lock_guard lock(mu_);
+  bytes_ = 0;
+  return std::exchange(paths_, {});
 }
 
 std::size_t ReferencedFiles::dropped() const {
@@ -127,12 +160,20 @@ void note_referenced_files(const v1::Record& r, ReferencedFiles& out) {
     case v1::Record::kProcess: {
       const auto& p = r.process();
       const std::string source = "process " + std::to_string(p.pid());
-      // A deleted executable is no longer at its path (the processes collector copies it).
-      if (!p.exe_deleted() && !p.exe_path().empty()) out.add(p.exe_path(), source);
+      // A process's paths are in its own mount namespace (a container's /usr/bin/python3 is not
+      // the host's): the sweep keeps them only for processes in its own.
+      std::uint64_t mnt = 0;
+      for (const auto& ns : p.namespaces()) {
+        if (ns.type() == "mnt") mnt = ns.inode();
+      }
+      if (mnt == 0) break;  // unknown view: naming a host file after it would be a guess
+      // A deleted executable is no longer at its path (the processes collector copies it); one
+      // on a FUSE or network filesystem is not touched (opening it can hang).
+      if (!p.exe_deleted() && !p.exe_on_remote_fs() && !p.exe_path().empty()) out.add(p.exe_path(), source, mnt);
       if (p.argv_size() > 1 && interpreter(basename_of(p.argv(0)))) {
         for (int k = 1; k < std::min(p.argv_size(), 4); ++k) {
           const auto& a = p.argv(k);
-          if (a.starts_with('/') && !pseudo_path(a)) out.add(a, source);
+          if (a.starts_with('/') && !pseudo_path(a)) out.add(a, source, mnt);
         }
       }
       break;

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,18 +23,33 @@ class ReferencedFiles {
   static constexpr std::size_t kMaxPaths = 65'536;      // distinct paths kept (then counted as dropped)
   static constexpr std::size_t kMaxSourcesPerPath = 8;  // "process 1", "unit a.service ExecStart"...
   static constexpr std::size_t kMaxPathBytes = 4096;
+  static constexpr std::size_t kMaxTotalBytes = 8u << 20;  // paths and sources together
 
-  // Thread-safe. `path` must be absolute; others are ignored.
-  void add(std::string_view path, std::string source);
-  // The paths and who named them, sorted; `dropped` counts paths refused by kMaxPaths.
-  std::map<std::string, std::vector<std::string>> snapshot() const;
+  struct Source {
+    std::string text;           // "process 1234", "cron /etc/crontab:7"
+    std::uint64_t mnt_ns = 0;   // a process's mount namespace (its paths are in that view); 0: the host's files
+    bool operator==(const Source&) const = default;
+  };
+
+  // Thread-safe. `path` must be absolute; it is normalised lexically ("//" and "/./" collapse,
+  // a trailing "/" goes); a path with a ".." component, a relative one or one over
+  // kMaxPathBytes is ignored. Beyond kMaxPaths paths or kMaxTotalBytes, counted as dropped.
+  void add(std::string_view path, std::string source, std::uint64_t mnt_ns = 0);
+  // The paths and who named them, sorted (tests).
+  std::map<std::string, std::vector<Source>> snapshot() const;
+  // Moves everything out (the file sweep, once).
+  std::map<std::string, std::vector<Source>> take();
   std::size_t dropped() const;
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, std::vector<std::string>> paths_;
+  std::map<std::string, std::vector<Source>> paths_;
+  std::size_t bytes_ = 0;
   std::size_t dropped_ = 0;
 };
+
+// "/usr//bin/./x/" -> "/usr/bin/x"; nullopt for relative paths and paths with a ".." component.
+std::optional<std::string> normalise_absolute(std::string_view path);
 
 // The absolute paths a shell command line names: words starting with '/', after quotes and
 // opening brackets, cut at whitespace and shell operators; /dev, /proc and /sys and redirect

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <tuple>
@@ -56,42 +57,54 @@ struct ExeHash {
 };
 
 // Deleted executables are copied into the bundle (their only copy left), once per file, within
-// the run's copy budget (shared with the file sweep: SharedReads::preserved_bytes).
+// the run's copy budget (shared with the file sweep: SharedReads::preserved_bytes). Reader threads
+// meeting the same file wait for the one copying it, so every process record says truly whether
+// the copy is in the bundle.
 class ExeCopies {
  public:
-  ExeCopies(const Context& ctx) : ctx_(ctx) {}
-  // Whether the executable (dev, ino) of `size` bytes should be copied now; reserves the budget.
-  bool reserve(std::uint64_t dev, std::uint64_t ino, std::uint64_t size) {
+  enum class Decision { kCopyNow, kAlreadyCopied, kNoCopy };
+  explicit ExeCopies(const Context& ctx) : ctx_(ctx) {}
+
+  // Whether the executable (dev, ino) of `size` bytes should be copied by the caller now
+  // (the budget is then reserved: call done() after).
+  Decision reserve(std::uint64_t dev, std::uint64_t ino, std::uint64_t size) {
     const auto& cfg = ctx_.config().sweep;
-    if (size > cfg.preserve_max_file_bytes) return false;
-    std::lock_guard lock(mu_);
-    if (claimed_.count({dev, ino}) > 0) return false;
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return in_progress_.count({dev, ino}) == 0; });
+    if (copied_.count({dev, ino}) > 0) return Decision::kAlreadyCopied;
+    if (size > cfg.preserve_max_file_bytes) return Decision::kNoCopy;
     std::atomic<std::uint64_t>& used = ctx_.shared() != nullptr ? ctx_.shared()->preserved_bytes : local_used_;
-    if (used.load() + size > cfg.preserve_budget_bytes) return false;
+    if (used.load() + size > cfg.preserve_budget_bytes) return Decision::kNoCopy;
     used += size;
-    claimed_.insert({dev, ino});
-    return true;
+    in_progress_.insert({dev, ino});
+    return Decision::kCopyNow;
   }
-  // The copy could not be made after all (read failed, file changed): give the budget back.
-  void release(std::uint64_t dev, std::uint64_t ino, std::uint64_t size) {
-    std::lock_guard lock(mu_);
-    std::atomic<std::uint64_t>& used = ctx_.shared() != nullptr ? ctx_.shared()->preserved_bytes : local_used_;
-    used -= size;
-    claimed_.erase({dev, ino});
-  }
-  void mark_copied(std::uint64_t dev, std::uint64_t ino) {
-    std::lock_guard lock(mu_);
-    copied_.insert({dev, ino});
+  // After kCopyNow: whether the copy is in the bundle; if not, the budget is given back (another
+  // process of the same file may try again).
+  void done(std::uint64_t dev, std::uint64_t ino, std::uint64_t size, bool copied) {
+    {
+      std::lock_guard lock(mu_);
+      in_progress_.erase({dev, ino});
+      if (copied) {
+        copied_.insert({dev, ino});
+      } else {
+        std::atomic<std::uint64_t>& used = ctx_.shared() != nullptr ? ctx_.shared()->preserved_bytes : local_used_;
+        used -= size;
+      }
+    }
+    cv_.notify_all();
   }
   bool copied(std::uint64_t dev, std::uint64_t ino) {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return in_progress_.count({dev, ino}) == 0; });
     return copied_.count({dev, ino}) > 0;
   }
 
  private:
   const Context& ctx_;
   std::mutex mu_;
-  std::set<std::pair<std::uint64_t, std::uint64_t>> claimed_, copied_;
+  std::condition_variable cv_;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> in_progress_, copied_;
   std::atomic<std::uint64_t> local_used_{0};
 };
 
@@ -164,10 +177,12 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
   ExeHash result{{}, v1::ITEM_OK};
   // A deleted executable exists nowhere else: keep the bytes hashed (even with --no-exe-hash:
   // the copy and its digest come from the same single read).
-  const bool copy = p.exe_deleted() && copies_.reserve(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size));
+  const auto decision = p.exe_deleted() ? copies_.reserve(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size))
+                                        : ExeCopies::Decision::kNoCopy;
+  const bool copy = decision == ExeCopies::Decision::kCopyNow;
+  p.set_exe_preserved(decision == ExeCopies::Decision::kAlreadyCopied);
   if (!ctx_.config().hash_executables && !copy) {
     p.set_exe_hash_status(v1::ITEM_NOT_ATTEMPTED);  // --no-exe-hash
-    p.set_exe_preserved(p.exe_deleted() && copies_.copied(st.st_dev, st.st_ino));
     return;
   }
   auto h = hasher_.hash(fd->get(), ctx_.limits().max_exe_hash_bytes, [this] { return ctx_.should_stop(); },
@@ -201,11 +216,12 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
       f->set_inode(st.st_ino);
       f->set_atime_may_have_changed(p.exe_atime_may_have_changed());
       f->set_raw(std::move(*h->content));
-      copies_.mark_copied(st.st_dev, st.st_ino);
-      p.set_exe_preserved(true);
-      sink_.emit(std::move(r));
+      // Only a record the bundle took counts as a copy (the sink refuses past its limits).
+      const bool kept = sink_.emit(std::move(r));
+      copies_.done(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size), kept);
+      p.set_exe_preserved(kept);
     } else {
-      copies_.release(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size));
+      copies_.done(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size), false);
     }
   }
   exe_cache_.emplace(key, std::move(result));

@@ -14,9 +14,20 @@ IMPLANT=$!
 printf '#!/bin/sh\nsleep 300\n' > elsewhere/run.sh
 bash "$WORK/elsewhere/run.sh" &
 RUNNER=$!
-cleanup_hook() { pkill -P "$RUNNER" 2>/dev/null; kill "$IMPLANT" "$RUNNER" 2>/dev/null || true; }
+# Run through a symlink: the link is what argv names, its target is what runs.
+mkdir elsewhere/real
+printf '#!/bin/sh\nsleep 301\n' > elsewhere/real/target.sh
+ln -s real/target.sh elsewhere/link.sh
+bash "$WORK/elsewhere/link.sh" &
+LINKED=$!
+# A script deleted while it runs: named by argv, gone from disk.
+printf '#!/bin/sh\nsleep 302\n' > elsewhere/gone.sh
+bash "$WORK/elsewhere/gone.sh" &
+GONE=$!
+cleanup_hook() { pkill -P "$RUNNER" 2>/dev/null; pkill -P "$LINKED" 2>/dev/null; pkill -P "$GONE" 2>/dev/null
+                 kill "$IMPLANT" "$RUNNER" "$LINKED" "$GONE" 2>/dev/null || true; }
 sleep 0.3
-rm -f ".hide/implant-$$"
+rm -f ".hide/implant-$$" elsewhere/gone.sh
 # A dropper inside the tree, named by its MD5 and SHA-1 in an indicator list.
 cp /bin/sleep tree/dropper.bin
 printf 'hello\n' > tree/notes.txt
@@ -54,6 +65,14 @@ assert script["hash_status"] == "ITEM_OK" and script["sha256"] == script_sha, sc
 assert any(s.startswith("process ") for s in script["referenced_by"]), script
 summary = by("sweep_summary")[0]
 assert int(summary["referenced_outside_roots"]) >= 1 and int(summary["referenced_files"]) >= 1, summary
+# Through a symlink: the link is recorded as referenced, and its target is hashed too.
+link = files.get(f"{work}/elsewhere/link.sh")
+assert link and link["file_kind"] == "FILE_SYMLINK" and link["referenced_by"], link
+target = files.get(f"{work}/elsewhere/real/target.sh")
+assert target and target["hash_status"] == "ITEM_OK", target
+assert any("(via " in s for s in target["referenced_by"]), target
+# A script deleted while it runs is named in the summary as missing.
+assert f"{work}/elsewhere/gone.sh" in summary.get("referenced_missing", []), summary
 assert summary.get("noatime_view") is True, summary  # root, Linux >= 5.12: the view is expected
 
 # 3. MD5 and SHA-1 were computed because the indicator list holds them, and they matched.

@@ -637,6 +637,7 @@ TEST_CASE("analysis: file findings stay bounded on a crafted tree", "[analysis]"
       auto& f = *r.mutable_file_entry();
       f.set_path("/opt/x/suid" + std::to_string(i));
       f.set_mode(0104755);
+      f.set_uid(1000);
       f.add_flags("suid");
     });
   }
@@ -649,10 +650,21 @@ TEST_CASE("analysis: file findings stay bounded on a crafted tree", "[analysis]"
       f.add_flags("elf_in_temp");
     });
   }
+  // A root-owned set-uid backdoor among a user's own set-gid files, after 5,000 flooded places of
+  // another rule: still its own finding, named among the examples and in the evidence.
+  b.add([](auto& r) {
+    auto& f = *r.mutable_file_entry();
+    f.set_path("/opt/x/backdoor");
+    f.set_mode(0104755);
+    f.set_uid(0);
+    f.add_flags("suid");
+  });
   auto res = b.analyze();
   auto suid = with_rule(res, "HZ-FILE-SUID-UNPACKAGED");
   REQUIRE(suid.size() == 1);
-  CHECK(suid[0]->summary().find("20000 set-uid") != std::string::npos);
+  CHECK(suid[0]->summary().find("20001 set-uid") != std::string::npos);
+  CHECK(suid[0]->summary().find("/opt/x/backdoor (uid 0)") != std::string::npos);
+  CHECK(suid[0]->evidence_size() == 50);
   auto temp = with_rule(res, "HZ-FILE-EXEC-IN-TEMP");
   CHECK(temp.size() < 6000);
   CHECK(std::any_of(temp.begin(), temp.end(), [](const auto* f) { return f->subject() == "(other places)"; }));

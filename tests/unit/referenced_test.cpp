@@ -2,6 +2,8 @@
 // record type contributes.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "collectors/framework/referenced.h"
 
 using hozen::collectors::command_paths;
@@ -34,6 +36,9 @@ TEST_CASE("note_referenced_files: what each record names as running", "[referenc
   v1::Record r;
   auto* p = r.mutable_process();
   p->set_pid(42);
+  auto* ns = p->add_namespaces();
+  ns->set_type("mnt");
+  ns->set_inode(4026531841);
   p->set_exe_path("/usr/bin/python3.11");
   p->add_argv("python3");
   p->add_argv("/opt/app/run.py");
@@ -44,6 +49,7 @@ TEST_CASE("note_referenced_files: what each record names as running", "[referenc
   gone.mutable_process()->set_pid(43);
   gone.mutable_process()->set_exe_path("/tmp/x (deleted)");
   gone.mutable_process()->set_exe_deleted(true);
+  *gone.mutable_process()->add_namespaces() = p->namespaces(0);
   note_referenced_files(gone, refs);
 
   v1::Record notinterp;  // arguments of an ordinary program are data, not code
@@ -51,7 +57,12 @@ TEST_CASE("note_referenced_files: what each record names as running", "[referenc
   notinterp.mutable_process()->set_exe_path("/usr/bin/cat");
   notinterp.mutable_process()->add_argv("cat");
   notinterp.mutable_process()->add_argv("/var/log/huge.log");
+  *notinterp.mutable_process()->add_namespaces() = p->namespaces(0);
   note_referenced_files(notinterp, refs);
+
+  v1::Record unknown_view;  // no mount namespace known: its paths could be anyone's
+  unknown_view.mutable_process()->set_pid(45);
+  unknown_view.mutable_process()->set_exe_path("/opt/container-only/bin");
 
   v1::Record unit;
   unit.mutable_systemd_unit()->set_name("evil.service");
@@ -74,8 +85,16 @@ TEST_CASE("note_referenced_files: what each record names as running", "[referenc
   preload.mutable_persistence_entry()->mutable_source()->set_path("/etc/ld.so.preload");
   note_referenced_files(preload, refs);
 
-  auto got = refs.snapshot();
+  note_referenced_files(unknown_view, refs);
+
+  std::map<std::string, std::vector<std::string>> got;
+  for (const auto& [path, sources] : refs.snapshot()) {
+    for (const auto& src : sources) got[path].push_back(src.text);
+  }
   using V = std::vector<std::string>;
+  CHECK(refs.snapshot()["/opt/app/run.py"][0].mnt_ns == 4026531841);
+  CHECK(refs.snapshot()["/var/tmp/.u/upd"][0].mnt_ns == 0);
+  CHECK(got.count("/opt/container-only/bin") == 0);
   CHECK(got["/usr/bin/python3.11"] == V{"process 42"});
   CHECK(got["/opt/app/run.py"] == V{"process 42"});
   CHECK(got["/etc/app.conf"] == V{"process 42"});
@@ -88,6 +107,21 @@ TEST_CASE("note_referenced_files: what each record names as running", "[referenc
   CHECK(got["/lib/libhide.so"] == V{"persistence ld_preload /etc/ld.so.preload"});
 }
 
+TEST_CASE("ReferencedFiles: paths are normalised; '..' and relative paths are refused", "[referenced]") {
+  CHECK(hozen::collectors::normalise_absolute("/usr//bin/./x/") == "/usr/bin/x");
+  CHECK(hozen::collectors::normalise_absolute("//x") == "/x");
+  CHECK(!hozen::collectors::normalise_absolute("/usr/../x"));
+  CHECK(!hozen::collectors::normalise_absolute("x/y"));
+  ReferencedFiles refs;
+  refs.add("/x", "a");
+  refs.add("//x", "b");
+  refs.add("/./x", "c");
+  refs.add("/usr/../x", "d");
+  auto got = refs.snapshot();
+  REQUIRE(got.size() == 1);
+  CHECK(got["/x"].size() == 3);
+}
+
 TEST_CASE("ReferencedFiles: bounded", "[referenced]") {
   ReferencedFiles refs;
   for (int i = 0; i < 20; ++i) refs.add("/bin/sh", "process " + std::to_string(i));
@@ -98,4 +132,11 @@ TEST_CASE("ReferencedFiles: bounded", "[referenced]") {
   for (std::size_t i = 0; i < ReferencedFiles::kMaxPaths + 10; ++i) refs.add("/f" + std::to_string(i), "x");
   CHECK(refs.snapshot().size() == ReferencedFiles::kMaxPaths);
   CHECK(refs.dropped() == 11);  // "/bin/sh" took one slot
+  // Total bytes are bounded too: 4 KiB paths fill the 8 MiB well before the path count.
+  ReferencedFiles big;
+  for (int i = 0; i < 4000; ++i) big.add("/" + std::to_string(i) + std::string(4000, 'p'), "cron");
+  CHECK(big.snapshot().size() < 2100);
+  CHECK(big.dropped() > 1900);
+  CHECK(big.take().size() < 2100);
+  CHECK(big.snapshot().empty());
 }
