@@ -298,8 +298,63 @@ std::string ConfigError::describe() const {
   return s + ": " + platform::escape_bytes(message);
 }
 
+namespace {
+
+// yaml-cpp 0.7 loops forever when a document's root starts with ',' or is a flow or quoted node
+// followed by ',' (",a", "[a], b", "\"x\","; found by fuzzing). A configuration file is one block
+// mapping, so the text is held to that shape before yaml-cpp sees it: the first line that is not
+// blank or a comment (an optional lone "---" aside) starts with a key character at column 0, and
+// no later line starts a new document ("---", "...") or is a directive ('%'). Returns the
+// offending 1-based line, or 0.
+std::size_t not_a_block_mapping(std::string_view text) {
+  // YAML allows no NUL (yaml-cpp takes it for the end of the stream, and loops on ",\0"-like text).
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
+  }
+  std::size_t line_no = 0, pos = 0;
+  bool seen_root = false, seen_start = false;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    ++line_no;
+    pos = end + 1;
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;  // blank or comment
+    if (line.starts_with("---") || line.starts_with("...")) {
+      const std::string_view rest = line.substr(3);
+      const std::size_t r = rest.find_first_not_of(" \t");
+      const bool bare = r == std::string_view::npos || rest[r] == '#';
+      if (line.starts_with("---") && bare && !seen_root && !seen_start && (rest.empty() || rest[0] == ' ' || rest[0] == '\t')) {
+        seen_start = true;
+        continue;
+      }
+      if (rest.empty() || rest[0] == ' ' || rest[0] == '\t') return line_no;  // a document marker
+    }
+    if (first == 0 && line[0] == '%') return line_no;  // a directive
+    // Every line at column 0 is a key of the root mapping: none starts with an indicator, and
+    // the first one holds its ':' (a plain scalar root can run on over lines and end in ',').
+    static constexpr std::string_view kIndicators = ",[]{}\"'-?:!&*|>%@`#";
+    if (!seen_root && first != 0) return line_no;
+    if (first == 0 && kIndicators.find(line[0]) != std::string_view::npos) return line_no;
+    if (!seen_root && line.find(':') == std::string_view::npos) return line_no;
+    seen_root = true;
+  }
+  return 0;
+}
+
+}  // namespace
+
 ConfigResult<CollectFileConfig> parse_collect_config(std::string_view yaml, std::string_view name,
                                                      const std::vector<std::string>& known_collectors) {
+  if (std::size_t bad = not_a_block_mapping(yaml); bad != 0) {
+    ConfigError e = whole_file(name, "a configuration file is one YAML block mapping: 'key: value' lines "
+                                     "from column 0 (no flow or quoted root, no second document, no directives)");
+    e.line = bad;
+    e.column = 1;
+    return Unexpected(std::move(e));
+  }
   try {
     const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml));
     if (docs.size() > 1) {

@@ -156,7 +156,15 @@ TEST_CASE("collect_config: each kind of error names its line and column", "[coll
       {"unknown-top-key", "case: x\nfrobnicate: 1\n", 2, 1, "unknown key 'frobnicate'"},
       {"unknown-sweep-key", "sweep:\n  recent_day: 3\n", 2, 3, "unknown key 'recent_day' in 'sweep'"},
       {"repeated-key", "case: a\ncase: b\n", 2, 1, "appears twice"},
-      {"top-level-list", "- case\n", 1, 1, "top level must be a mapping"},
+      {"top-level-list", "- case\n", 1, 1, "one YAML block mapping"},
+      // Shapes yaml-cpp 0.7 loops forever on (found by fuzzing): refused before it sees them.
+      {"leading-comma", ",a: 1\n", 1, 1, "one YAML block mapping"},
+      {"comment-then-comma", "# c\n,\n", 2, 1, "one YAML block mapping"},
+      {"flow-root-comma", "[a], b\n", 1, 1, "one YAML block mapping"},
+      {"quoted-root-comma", "\"x\",\n", 1, 1, "one YAML block mapping"},
+      {"end-marker-comma", "case: a\n...\n,x\n", 2, 1, "one YAML block mapping"},
+      {"directive", "%YAML 1.2\n---\n,\n", 1, 1, "one YAML block mapping"},
+      {"fuzz-hang", ",ol: [/sr/odd name\"\nlow_\"\n", 1, 1, "one YAML block mapping"},
       {"section-not-map", "sweep: [a]\n", 1, 8, "'sweep' must be a mapping"},
       {"quoted-number", "sweep:\n  recent_days: \"30\"\n", 2, 16, "not a string"},
       {"negative-number", "sweep:\n  threads: -1\n", 2, 12, "must not be negative"},
@@ -186,9 +194,9 @@ TEST_CASE("collect_config: each kind of error names its line and column", "[coll
       {"empty-collector-entry", "collectors:\n  skip: ['']\n", 2, 10, "empty entry"},
       {"syntax-error", "sweep: {paths: [/a\n", 2, 1, "YAML:"},
       {"tab-indent", "sweep:\n\tthreads: 1\n", 2, 9, "YAML:"},
-      {"two-documents", "case: a\n---\ncase: b\n", 3, 1, "more than one YAML document"},
+      {"two-documents", "case: a\n---\ncase: b\n", 2, 1, "one YAML block mapping"},
       {"merge-key", "base: &b {threads: 1}\nsweep:\n  <<: *b\n", 1, 1, "unknown key 'base'"},
-      {"complex-key", "? [a]\n: 1\n", 1, 3, "plain word"},
+      {"complex-key", "? [a]\n: 1\n", 1, 1, "one YAML block mapping"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -395,4 +403,12 @@ TEST_CASE("progress_line: the display draws only while active and clears", "[pro
   }
   std::fclose(quiet);
   CHECK(hozen::testing::read_all(dir / "quiet").empty());
+}
+
+TEST_CASE("collect_config: a NUL byte is refused before the YAML parser sees it", "[collect_config]") {
+  // yaml-cpp 0.7 loops forever on "\0," (found by fuzzing).
+  auto r = hozen::cli::parse_collect_config(std::string("case: a\n\0,\n", 11), "t.yaml");
+  REQUIRE(!r);
+  CHECK(r.error().line == 2);
+  CHECK(r.error().message.find("one YAML block mapping") != std::string::npos);
 }
