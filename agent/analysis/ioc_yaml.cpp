@@ -7,6 +7,7 @@
 
 #include "agent/analysis/ioc_parse.h"
 #include "agent/analysis/ioc_values.h"
+#include "agent/analysis/yaml_document.h"
 
 namespace hozen::analysis::ioc {
 namespace {
@@ -129,8 +130,13 @@ class YamlReader {
 Expected<std::vector<Indicator>, IocError> parse_yaml_document(std::string_view bytes,
                                                                std::string_view name) {
   try {
-    const YAML::Node root = YAML::Load(std::string(bytes));
-    return YamlReader(bytes, name).read(root);
+    const YamlDocument doc = load_one_document(bytes);
+    if (doc.extra) {
+      return Unexpected<IocError>(IocError{
+          std::string(name), doc.extra->is_null() ? 0 : static_cast<std::size_t>(doc.extra->line) + 1,
+          "text after the end of the YAML document (an indicator file is one mapping of lists)"});
+    }
+    return YamlReader(bytes, name).read(doc.root);
   } catch (const YAML::Exception& e) {
     const std::size_t line = e.mark.is_null() ? 0 : static_cast<std::size_t>(e.mark.line) + 1;
     return Unexpected<IocError>(IocError{std::string(name), line, "YAML: " + excerpt(e.msg, 200)});

@@ -16,6 +16,7 @@
 #include <set>
 #include <system_error>
 
+#include "agent/analysis/yaml_document.h"
 #include "agent/bundle/format.h"
 #include "platform/error.h"
 
@@ -356,14 +357,15 @@ ConfigResult<CollectFileConfig> parse_collect_config(std::string_view yaml, std:
     return Unexpected(std::move(e));
   }
   try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml));
-    if (docs.size() > 1) {
-      const YAML::Mark m = docs[1].Mark();
+    // Never LoadAll: yaml-cpp 0.7's loops forever on some text after a document.
+    const analysis::YamlDocument doc = analysis::load_one_document(yaml);
+    if (doc.extra) {
+      const YAML::Mark m = *doc.extra;
       ConfigError e = whole_file(name, "more than one YAML document ('---'): write one mapping");
       if (!m.is_null()) e.line = static_cast<std::size_t>(m.line) + 1, e.column = static_cast<std::size_t>(m.column) + 1;
       return Unexpected(std::move(e));
     }
-    return Reader(name, known_collectors).read(docs.empty() ? YAML::Node() : docs[0]);
+    return Reader(name, known_collectors).read(doc.root);
   } catch (const YAML::Exception& e) {
     ConfigError err = whole_file(name, "YAML: " + excerpt(e.msg));
     if (!e.mark.is_null()) {

@@ -14,6 +14,7 @@
 #include "agent/analysis/glob.h"
 #include "agent/analysis/ioc_parse.h"
 #include "agent/analysis/ioc_values.h"
+#include "agent/analysis/yaml_document.h"
 #include "platform/sha256.h"
 #include "tests/support/temp_dir.h"
 
@@ -390,6 +391,11 @@ TEST_CASE("ioc: bad YAML names the key or entry and its line", "[ioc]") {
       {"key-is-list", "? [a, b]\n: [1.2.3.4]\n", 1, "a key must be a plain word"},
       {"syntax-error", "ips:\n  - 1.2.3.4\n  - [unclosed\n", 0, "YAML: "},
       {"bad-indentation", "ips:\n  - 1.2.3.4\n bad: x\n", 3, "YAML: "},
+      // yaml-cpp's Load drops what follows the first document; it must not be lost silently.
+      {"after-flow-root", "{ips: [1.2.3.4]}, 5.6.7.8\n", 1, "text after the end of the YAML document"},
+      {"after-document-end", "ips: [1.2.3.4]\n...\n,\n", 3, "text after the end of the YAML document"},
+      {"second-document", "ips: [1.2.3.4]\n---\nips: [5.6.7.8]\n", 2,
+       "text after the end of the YAML document"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -400,6 +406,22 @@ TEST_CASE("ioc: bad YAML names the key or entry and its line", "[ioc]") {
     if (c.line) CHECK(e.line == c.line);
     CHECK_THAT(e.message, Catch::StartsWith(c.message));
   }
+}
+
+TEST_CASE("ioc: one YAML document, whatever follows it is reported, never looped on", "[ioc]") {
+  // A lone ',' where a document starts makes yaml-cpp 0.7's LoadAll loop forever.
+  for (const std::string text : {",", "a: b\n...\n,\n", "{a: b}, c", "\"a\"\n,"}) {
+    INFO(text);
+    const YamlDocument doc = load_one_document(text);
+    CHECK(doc.extra.has_value());
+  }
+  for (const std::string text : {"", "# only a comment\n", "---\n", "a: b\n...\n", "{a: b}\n# c\n"}) {
+    INFO(text);
+    const YamlDocument doc = load_one_document(text);
+    CHECK_FALSE(doc.extra.has_value());
+  }
+  CHECK(must_parse("{\"ips\": [\"1.2.3.4\"]}\n", "feed.json.yaml").size() == 1);
+  CHECK(must_parse("ips: [1.2.3.4]\n...\n", "a.yaml").size() == 1);
 }
 
 TEST_CASE("ioc: the YAML syntax error carries yaml-cpp's line", "[ioc]") {
