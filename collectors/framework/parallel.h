@@ -27,6 +27,29 @@ void run_threads(unsigned n, Fn fn) {
   for (auto& th : threads) th.join();
 }
 
+// Runs fn in a second thread until wait() (or destruction) joins it; where no thread can be
+// created (a host out of pids), fn runs in the constructor instead. fn must not throw.
+class BackgroundTask {
+ public:
+  template <class Fn>
+  explicit BackgroundTask(Fn fn) {
+    try {
+      thread_ = std::thread(std::move(fn));
+    } catch (const std::system_error&) {
+      fn();
+    }
+  }
+  BackgroundTask(const BackgroundTask&) = delete;
+  BackgroundTask& operator=(const BackgroundTask&) = delete;
+  ~BackgroundTask() { wait(); }
+  void wait() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
+
 // How many reader threads: the machine's cores, at least 1, at most 4.
 inline unsigned reader_threads() {
   unsigned n = std::thread::hardware_concurrency();

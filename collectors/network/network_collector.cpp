@@ -105,8 +105,22 @@ class NetworkReader {
     std::uint64_t netns = 0;  // 0: not readable
     std::vector<std::pair<std::uint64_t, v1::SocketOwner>> owners;  // socket inode -> owner
     std::optional<FdScan> fds;  // the whole table, handed to the processes collector
+    // A table larger than kChunk: its links are read later, in chunks, by every thread (run()).
+    std::optional<platform::procfs::ProcessDir> dir;
+    std::optional<platform::procfs::ProcessDir::FdNumbers> table;
+    std::vector<std::optional<std::string>> targets;
   };
+  // One busy server's table (100k sockets) would otherwise be read by one thread while the
+  // others sit idle: the scan is as slow as its largest process.
+  // At most kMaxDeferred tables wait (two fds each: hozen's fd limit may be the default 1024);
+  // later large ones are read whole by the thread that found them.
+  static constexpr std::size_t kChunk = 512;
+  static constexpr std::size_t kMaxDeferred = 64;
+  mutable std::atomic<std::size_t> deferred_{0};
   Scan scan_process(std::int32_t pid) const;  // thread-safe
+  void finish_scan(Scan& out, const platform::procfs::ProcessDir& dir,
+                   const platform::procfs::ProcessDir::FdNumbers& table,
+                   std::vector<std::optional<std::string>>& targets) const;
   bool read_namespace(std::uint64_t netns, const Namespace& ns);
   bool emit_socket(v1::Socket&& s) {
     if (auto it = owners_.find(s.inode()); it != owners_.end()) {
@@ -138,20 +152,40 @@ NetworkReader::Scan NetworkReader::scan_process(std::int32_t pid) const {
   auto ns = dir->ns_inode("ns/net");
   if (!ns) return out;  // a vanished process has none
   out.netns = *ns;
-  bool trunc = false;
-  auto fds = dir->list_fds(ctx_.limits().max_fds_per_process, &trunc);
-  if (!fds) return out;
+  auto table = dir->list_fd_numbers(ctx_.limits().max_fds_per_process);
+  if (!table) return out;
+  if (table->fds.size() > kChunk && deferred_.fetch_add(1) < kMaxDeferred) {
+    out.targets.resize(table->fds.size());
+    out.table.emplace(std::move(*table));
+    out.dir.emplace(std::move(*dir));
+    return out;
+  }
+  std::vector<std::optional<std::string>> targets(table->fds.size());
+  dir->read_fd_targets(*table, 0, table->fds.size(), targets);
+  finish_scan(out, *dir, *table, targets);
+  return out;
+}
+
+void NetworkReader::finish_scan(Scan& out, const platform::procfs::ProcessDir& dir,
+                                const platform::procfs::ProcessDir::FdNumbers& table,
+                                std::vector<std::optional<std::string>>& targets) const {
+  std::vector<platform::procfs::FdEntry> fds;
+  fds.reserve(targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i]) fds.push_back({table.fds[i], std::move(*targets[i])});  // else closed meanwhile
+  }
   std::uint64_t start = 0;
   std::string comm;
   bool stat_read = false;  // only owners of sockets need their start time and comm
-  for (const auto& f : *fds) {
+  for (const auto& f : fds) {
     std::string_view t = f.target;
     if (!t.starts_with("socket:[") || t.size() < 10) continue;
     auto ino = platform::parse_uint<std::uint64_t>(t.substr(8, t.size() - 9));
     if (!ino) continue;
     if (!stat_read) {
       stat_read = true;
-      if (auto text = dir->read("stat", 64 * 1024, &trunc)) {
+      bool trunc = false;
+      if (auto text = dir.read("stat", 64 * 1024, &trunc)) {
         if (auto st = platform::procfs::parse_stat(*text)) {
           start = st->starttime;
           comm = st->comm;
@@ -159,16 +193,15 @@ NetworkReader::Scan NetworkReader::scan_process(std::int32_t pid) const {
       }
     }
     v1::SocketOwner o;
-    o.set_pid(pid);
+    o.set_pid(dir.pid());
     o.set_start_ticks(start);
     o.set_fd(f.fd);
     o.set_comm(comm);
     out.owners.emplace_back(*ino, std::move(o));
   }
   if (ctx_.shared() != nullptr) {
-    out.fds = FdScan{dir->dir_stat().st_dev, dir->dir_stat().st_ino, std::move(*fds), trunc};
+    out.fds = FdScan{dir.dir_stat().st_dev, dir.dir_stat().st_ino, std::move(fds), table.truncated};
   }
-  return out;
 }
 
 bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
@@ -200,7 +233,18 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
   }
   n->set_reader_pid(dir->pid());
   n->set_reader_start_ticks(reader_start);
-  const std::optional<NetlinkView> view = netlink_view(netns, *dir, n);
+  // The netlink dump (kernel work, about a quarter of a busy namespace's time) runs in a second
+  // thread while the inet tables are read from /proc and emitted: the two views are read at the
+  // same time, and neither waits for the other. It is joined before the unix sockets, which come
+  // from it. view_status is the dumping thread's until then (n is this thread's).
+  std::optional<NetlinkView> view;
+  v1::NetworkNamespace view_status;
+  BackgroundTask dump([&] { view = netlink_view(netns, *dir, &view_status); });
+  auto join_dump = [&] {
+    dump.wait();
+    if (view_status.netlink_read()) n->set_netlink_read(true);
+    if (!view_status.netlink_error().empty()) n->set_netlink_error(view_status.netlink_error());
+  };
   const std::string base = std::string(platform::paths::kProcTree) + std::to_string(dir->pid()) + "/";
   std::uint32_t count = 0;
   std::set<std::uint64_t> tcp_inodes, udp_inodes;
@@ -256,6 +300,7 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
       if (!emit_socket(std::move(s))) return false;
     }
   }
+  join_dump();
   // Unix sockets: from UNIX_DIAG where the netlink view was read (names with their real length),
   // else from /proc/<pid>/net/unix, whose unescaped paths can be forged with a newline.
   bool unix_from_diag = false;
@@ -489,6 +534,28 @@ bool NetworkReader::run(const std::vector<std::int32_t>& pids) {
   };
   run_threads(reader_threads(), [&](unsigned) { work(); });
   if (ctx_.should_stop()) return false;
+  std::vector<std::pair<std::size_t, std::size_t>> chunks;  // (scan, first fd index) of large tables
+  for (std::size_t i = 0; i < scans.size(); ++i) {
+    if (!scans[i].table) continue;
+    for (std::size_t b = 0; b < scans[i].table->fds.size(); b += kChunk) chunks.emplace_back(i, b);
+  }
+  if (!chunks.empty()) {
+    std::atomic<std::size_t> next_chunk{0};
+    run_threads(reader_threads(), [&](unsigned) {
+      for (std::size_t c; (c = next_chunk.fetch_add(1)) < chunks.size() && !ctx_.should_stop();) {
+        Scan& sc = scans[chunks[c].first];
+        sc.dir->read_fd_targets(*sc.table, chunks[c].second, chunks[c].second + kChunk, sc.targets);
+      }
+    });
+    if (ctx_.should_stop()) return false;
+    for (auto& sc : scans) {
+      if (!sc.table) continue;
+      finish_scan(sc, *sc.dir, *sc.table, sc.targets);
+      sc.table.reset();
+      sc.dir.reset();
+      sc.targets = {};
+    }
+  }
   for (std::size_t i = 0; i < pids.size(); ++i) {
     if (scans[i].netns == 0) continue;
     namespaces_[scans[i].netns].members.push_back(pids[i]);

@@ -103,19 +103,16 @@ Result<struct stat> ProcessDir::stat_magic(std::string_view name) const {
   return st;
 }
 
-Result<std::vector<FdEntry>> ProcessDir::list_fds(std::size_t cap, bool* truncated) const {
-  *truncated = false;
+Result<ProcessDir::FdNumbers> ProcessDir::list_fd_numbers(std::size_t cap) const {
   if (int e = injected("fd"); e > 0) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, "fd")));
-  UniqueFd dir(::openat(dir_.get(), "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
-  if (!dir.valid()) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, "fd")));
-  // getdents64 straight into a per-thread buffer: fdopendir would add an fcntl and a malloc per
-  // process, and this runs for every process, twice per collection before the fd scan was shared.
+  FdNumbers out;
+  out.dir = UniqueFd(::openat(dir_.get(), "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+  if (!out.dir.valid()) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, "fd")));
   static constexpr std::size_t kBuf = 32 * 1024;
   thread_local std::unique_ptr<char[]> buf(new char[kBuf]);
-  std::vector<FdEntry> out;
   for (;;) {
     long n;
-    do n = ::syscall(SYS_getdents64, dir.get(), buf.get(), kBuf);
+    do n = ::syscall(SYS_getdents64, out.dir.get(), buf.get(), kBuf);
     while (n < 0 && errno == EINTR);
     if (n < 0) return platform::Unexpected(Error::from_errno(errno, "getdents64", describe(pid_, "fd")));
     if (n == 0) return out;
@@ -124,15 +121,39 @@ Result<std::vector<FdEntry>> ProcessDir::list_fds(std::size_t cap, bool* truncat
       off += d->d_reclen;
       auto num = parse_uint<int>(d->d_name);
       if (!num) continue;
-      if (out.size() >= cap) {
-        *truncated = true;
+      if (out.fds.size() >= cap) {
+        out.truncated = true;
         return out;
       }
-      auto target = read_link_at(dir.get(), d->d_name, describe(pid_, "fd"));
-      if (!target) continue;  // closed in between: it no longer exists
-      out.push_back(FdEntry{*num, std::move(*target)});
+      out.fds.push_back(*num);
     }
   }
+}
+
+void ProcessDir::read_fd_targets(const FdNumbers& table, std::size_t begin, std::size_t end,
+                                 std::vector<std::optional<std::string>>& targets) const {
+  char name[16];
+  const std::string what = describe(pid_, "fd");
+  for (std::size_t i = begin; i < end && i < table.fds.size(); ++i) {
+    std::snprintf(name, sizeof name, "%d", table.fds[i]);
+    auto target = read_link_at(table.dir.get(), name, what);
+    if (target) targets[i] = std::move(*target);  // else closed in between: it no longer exists
+  }
+}
+
+Result<std::vector<FdEntry>> ProcessDir::list_fds(std::size_t cap, bool* truncated) const {
+  *truncated = false;
+  auto table = list_fd_numbers(cap);
+  if (!table) return platform::Unexpected(table.error());
+  *truncated = table->truncated;
+  std::vector<std::optional<std::string>> targets(table->fds.size());
+  read_fd_targets(*table, 0, table->fds.size(), targets);
+  std::vector<FdEntry> out;
+  out.reserve(targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i]) out.push_back(FdEntry{table->fds[i], std::move(*targets[i])});
+  }
+  return out;
 }
 
 Result<ProcRoot> ProcRoot::open(const std::string& path) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,18 @@ class ProcessDir {
   // Entries of fd/, each with its link target, at most `cap` (then *truncated). A fd closed
   // between readdir and readlink is skipped (it is gone).
   [[nodiscard]] Result<std::vector<FdEntry>> list_fds(std::size_t cap, bool* truncated) const;
+
+  // The same table in two steps, so the links of one huge table (a server with 100k sockets)
+  // can be read by several threads: the numbers first (getdents64 only), then the targets of any
+  // range of them, from any thread. An fd closed in between has no target (std::nullopt).
+  struct FdNumbers {
+    UniqueFd dir;  // /proc/<pid>/fd
+    std::vector<int> fds;
+    bool truncated = false;  // more than `cap` entries
+  };
+  [[nodiscard]] Result<FdNumbers> list_fd_numbers(std::size_t cap) const;
+  void read_fd_targets(const FdNumbers& table, std::size_t begin, std::size_t end,
+                       std::vector<std::optional<std::string>>& targets) const;
 
  private:
   int injected(std::string_view name) const;

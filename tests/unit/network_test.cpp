@@ -12,7 +12,9 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
+#include <map>
 
 #include "collectors/network/network_collector.h"
 #include "platform/netlink/neighbours.h"
@@ -105,6 +107,74 @@ TEST_CASE("network: sockets per namespace, owners, classification", "[network]")
   bool malformed = false;
   for (const auto& an : sink.anomalies) malformed |= an.kind == "net_table_malformed_line" && an.raw == "garbage line";
   CHECK(malformed);
+}
+
+TEST_CASE("network: a table larger than one chunk is read by every thread, nothing lost", "[network]") {
+  // A busy server's fd table (here 1,700 fds: four chunks, the last one partial) is read in
+  // chunks by all reader threads after the small tables; every fd and every owner must come out
+  // as from a single-threaded read, next to ordinary processes.
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  testing::FakeProcess big{.pid = 300};
+  big.comm = "haproxy";
+  std::string table = std::string(kTcpHeader);
+  for (int fd = 3; fd < 1703; ++fd) {
+    if (fd % 2 == 0) {
+      big.fds.push_back({fd, "socket:[" + std::to_string(70000 + fd) + "]"});
+      char line[200];
+      std::snprintf(line, sizeof line,
+                    "  %d: 0100007F:1F90 0100007F:%04X 01 00000000:00000000 00:00000000 00000000     0        0 %d 1 0 20 4 30 10 -1\n",
+                    fd, fd, 70000 + fd);
+      table += line;
+    } else {
+      big.fds.push_back({fd, "pipe:[" + std::to_string(fd) + "]"});
+    }
+  }
+  proc.add(big);
+  for (int pid = 400; pid < 420; ++pid) {
+    testing::FakeProcess small{.pid = pid};
+    small.fds = {{0, "/dev/null"}, {5, "socket:[" + std::to_string(90000 + pid) + "]"}};
+    proc.add(small);
+    table += "  9: 0100007F:0016 0100007F:C000 01 00000000:00000000 00:00000000 00000000     0        0 " +
+             std::to_string(90000 + pid) + " 1 0 20 4 30 10 -1\n";
+  }
+  // One namespace: whichever member is listed first reads its table.
+  for (int pid : {300, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419}) {
+    proc.put(std::to_string(pid) + "/net/tcp", table);
+  }
+  auto host = platform::RootedFileSystem::open(dir.path());
+  collectors::SharedReads shared;
+  auto sink = run_network(proc.root(), **host, 0, &shared);
+  REQUIRE(shared.fd_scans.count(300) == 1);
+  const auto& fds = shared.fd_scans[300].fds;
+  REQUIRE(fds.size() == 1700);
+  std::map<int, std::string> by_fd;
+  for (const auto& f : fds) CHECK(by_fd.emplace(f.fd, f.target).second);  // each fd once
+  for (int fd = 3; fd < 1703; ++fd) {
+    INFO(fd);
+    REQUIRE(by_fd.count(fd) == 1);
+    CHECK(by_fd[fd] == (fd % 2 == 0 ? "socket:[" + std::to_string(70000 + fd) + "]" : "pipe:[" + std::to_string(fd) + "]"));
+  }
+  CHECK_FALSE(shared.fd_scans[300].truncated);
+  std::size_t owned_by_big = 0, owned_small = 0, sockets = 0;
+  for (const auto& r : sink.records) {
+    if (!r.has_socket()) continue;
+    ++sockets;
+    REQUIRE(r.socket().owners_size() == 1);
+    const auto& o = r.socket().owners(0);
+    if (o.pid() == 300) {
+      ++owned_by_big;
+      CHECK(o.comm() == "haproxy");
+      CHECK(r.socket().inode() == 70000u + static_cast<unsigned>(o.fd()));
+    } else {
+      ++owned_small;
+      CHECK(r.socket().inode() == 90000u + static_cast<unsigned>(o.pid()));
+    }
+  }
+  CHECK(sockets == 850 + 20);
+  CHECK(owned_by_big == 850);
+  CHECK(owned_small == 20);
+  for (int pid = 400; pid < 420; ++pid) CHECK(shared.fd_scans[pid].fds.size() == 2);
 }
 
 TEST_CASE("classification rules", "[network]") {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "collectors/processes/processes_collector.h"
@@ -395,6 +396,46 @@ TEST_CASE("processes: namespace inodes are read from the link text; other text i
     CHECK(e.error().kind == platform::ErrorKind::kMalformed);
   }
   CHECK_FALSE(d10->ns_inode("ns/mnt"));  // absent link: an error, not a zero inode
+}
+
+TEST_CASE("procfs: the fd table in two steps; an fd closed in between has no target", "[processes]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  testing::FakeProcess p{.pid = 20};
+  for (int fd = 0; fd < 40; ++fd) p.fds.push_back({fd, "pipe:[" + std::to_string(1000 + fd) + "]"});
+  proc.add(p);
+  auto root = platform::procfs::ProcRoot::open(proc.root());
+  REQUIRE(root);
+  auto d = root->open_process(20);
+  REQUIRE(d);
+  auto table = d->list_fd_numbers(1000);
+  REQUIRE(table);
+  CHECK_FALSE(table->truncated);
+  REQUIRE(table->fds.size() == 40);
+  // fd 7 closes after the listing: its link is gone when the targets are read.
+  REQUIRE(::unlink((proc.root() + "/20/fd/7").c_str()) == 0);
+  std::vector<std::optional<std::string>> targets(table->fds.size());
+  d->read_fd_targets(*table, 0, 25, targets);  // two ranges, as two threads would read them
+  d->read_fd_targets(*table, 25, 100, targets);  // an end past the table is clamped
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    INFO(table->fds[i]);
+    if (table->fds[i] == 7) {
+      CHECK_FALSE(targets[i].has_value());
+    } else {
+      REQUIRE(targets[i].has_value());
+      CHECK(*targets[i] == "pipe:[" + std::to_string(1000 + table->fds[i]) + "]");
+    }
+  }
+  // list_fds gives the same table, less the closed fd.
+  bool trunc = true;
+  auto whole = d->list_fds(1000, &trunc);
+  REQUIRE(whole);
+  CHECK_FALSE(trunc);
+  CHECK(whole->size() == 39);
+  auto capped = d->list_fd_numbers(10);
+  REQUIRE(capped);
+  CHECK(capped->truncated);
+  CHECK(capped->fds.size() == 10);
 }
 
 TEST_CASE("[live] processes: the hidden-process sweep probes kill always, fstatat in the deep profile", "[processes][live]") {
