@@ -12,6 +12,7 @@
 #include <iostream>
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -281,6 +282,14 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   if (p->help) return kExitOk;
   const auto& vm = p->vm;
   bool quiet = vm.count("quiet") > 0;
+  // Hashing hozen's own executable (13 MB) for the header is the longest step of the start-up:
+  // it runs beside the settings, indicator loading and key generation below.
+  std::future<platform::Result<platform::SelfExecutable>> self_exe;
+  try {
+    self_exe = std::async(std::launch::async, [] { return platform::read_self_executable(); });
+  } catch (const std::system_error&) {
+    self_exe = std::async(std::launch::deferred, [] { return platform::read_self_executable(); });
+  }
   auto registry = collectors::make_registry();
 
   // Settings: the defaults, then the --config file, then every flag given explicitly.
@@ -425,7 +434,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   tool->set_version(build::kVersion);
   tool->set_git_commit(build::kGitCommit);
   tool->set_build_type(build::kBuildType);
-  if (auto self = platform::read_self_executable()) {
+  if (auto self = self_exe.get()) {
     tool->set_executable_path(self->path);
     if (self->sha256) tool->set_executable_sha256(*self->sha256);
     tool->set_executable_size(self->size);

@@ -146,21 +146,15 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
     p.set_exe_hash_status(v1::ITEM_NOT_ATTEMPTED);
     return;
   }
-  bool noatime_refused = false;
-  auto fd = dir.open_magic("exe", &noatime_refused);
-  p.set_exe_atime_may_have_changed(noatime_refused);
-  if (!fd) {
-    field_error(p, "exe", fd.error());
-    p.set_exe_hash_status(status_for(fd.error()));
-    return;
-  }
-  auto fst = platform::fstat_fd(fd->get());
+  // The identity comes from following the link with fstatat (no open: one syscall, no atime);
+  // the file is opened only when its bytes are read, and must then still be the same file.
+  auto fst = dir.stat_magic("exe");
   if (!fst) {
     field_error(p, "exe", fst.error());
     p.set_exe_hash_status(status_for(fst.error()));
     return;
   }
-  const struct stat& st = *fst;
+  const struct stat st = *fst;
   // The deleted flag comes from the file itself, never from the " (deleted)" text (T27/T28).
   p.set_exe_deleted(st.st_nlink == 0);
   p.set_exe_dev(st.st_dev);
@@ -184,6 +178,29 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
   if (!ctx_.config().hash_executables && !copy) {
     p.set_exe_hash_status(v1::ITEM_NOT_ATTEMPTED);  // --no-exe-hash
     return;
+  }
+  bool noatime_refused = false;
+  auto fd = dir.open_magic("exe", &noatime_refused);
+  p.set_exe_atime_may_have_changed(noatime_refused);
+  auto same_file = fd ? platform::fstat_fd(fd->get()) : platform::Result<struct stat>(platform::Unexpected(fd.error()));
+  if (same_file && (same_file->st_dev != st.st_dev || same_file->st_ino != st.st_ino ||
+                    same_file->st_size != st.st_size || same_file->st_mtim.tv_nsec != st.st_mtim.tv_nsec ||
+                    same_file->st_mtim.tv_sec != st.st_mtim.tv_sec)) {
+    // The process exec'd (or its exe link was reset) between the two calls: what would be
+    // hashed is not the file described above: the digest is withheld, as for a file that
+    // changed while it was read.
+    auto* fe = p.add_field_errors();
+    fe->set_field("exe_sha256");
+    fe->set_status(v1::ITEM_PARTIAL);
+    p.set_exe_hash_status(v1::ITEM_PARTIAL);
+    if (copy) copies_.done(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size), false);
+    return;
+  }
+  if (!same_file) {
+    field_error(p, "exe", same_file.error());
+    p.set_exe_hash_status(status_for(same_file.error()));
+    if (copy) copies_.done(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size), false);
+    return;  // not cached: another process of the same binary tries again
   }
   auto h = hasher_.hash(fd->get(), ctx_.limits().max_exe_hash_bytes, [this] { return ctx_.should_stop(); },
                         copy ? static_cast<std::size_t>(ctx_.config().sweep.preserve_max_file_bytes) : 0);

@@ -206,6 +206,48 @@ TEST_CASE("processes: injected EACCES and pid reuse (T22, T24)", "[processes]") 
   CHECK(denied);
 }
 
+TEST_CASE("processes: an executable replaced between its stat and its open is not hashed as it", "[processes]") {
+  // The identity (deleted flag, inode, size) comes from fstatat through the exe link, the bytes
+  // from a later open: a process that exec'd in between must not get the new file's digest
+  // under the old file's identity.
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  const std::string first = dir / "first", second = dir / "second";
+  testing::write_all(first, "the binary that was stat'ed");
+  testing::write_all(second, "a different, longer binary that was opened");
+  testing::FakeProcess p{.pid = 78};
+  p.cmdline = std::string("x\0", 2);
+  p.exe_target = first;
+  proc.add(p);
+  auto host = platform::RootedFileSystem::open("/");
+  collectors::PlatformFacts facts;
+  facts.proc_root = proc.root();
+  std::atomic<bool> stop{false};
+  collectors::Config cfg;
+  cfg.hash_executables = true;
+  collectors::Context ctx(**host, host->get(), facts, {}, cfg, stop, 0);
+  collectors::processes::ProcessesCollector c;
+  int exe_calls = 0;  // readlink, fstatat, then open
+  c.set_fault_injector([&](std::int32_t pid, std::string_view name) {
+    if (pid == 78 && name == "exe" && ++exe_calls == 3) {
+      ::unlink((proc.root() + "/78/exe").c_str());
+      if (::symlink(second.c_str(), (proc.root() + "/78/exe").c_str()) != 0) return EIO;
+    }
+    return 0;
+  });
+  testing::CaptureSink sink;
+  c.collect(ctx, sink);
+  const v1::Process* got = find(sink, 78);
+  REQUIRE(got != nullptr);
+  CHECK(exe_calls == 3);
+  CHECK(got->exe_size() == std::string("the binary that was stat'ed").size());
+  CHECK(got->exe_hash_status() == v1::ITEM_PARTIAL);
+  CHECK(got->exe_sha256().empty());
+  bool changed = false;
+  for (const auto& fe : got->field_errors()) changed |= fe.field() == "exe_sha256" && fe.status() == v1::ITEM_PARTIAL;
+  CHECK(changed);
+}
+
 TEST_CASE("container ids from cgroup paths", "[processes]") {
   using collectors::processes::container_id_from_cgroup;
   std::string id(64, 'b');
