@@ -250,7 +250,13 @@ Result<std::string> RootedFileSystem::read_link(std::string_view host_path) cons
 }
 
 Result<std::string> read_link_at(int dirfd, const char* name, std::string_view what) {
-  std::string buf(256, '\0');
+  // Most targets are short ("socket:[123]", "/usr/bin/x"): a stack buffer, then a string of the
+  // exact size (no heap at all up to 15 bytes), instead of a zeroed 256-byte string each time.
+  char small[256];
+  const ssize_t len = ::readlinkat(dirfd, name, small, sizeof small);
+  if (len < 0) return platform::Unexpected(Error::from_errno(errno, "readlinkat", what));
+  if (static_cast<std::size_t>(len) < sizeof small) return std::string(small, static_cast<std::size_t>(len));
+  std::string buf(1024, '\0');
   for (;;) {
     ssize_t n = ::readlinkat(dirfd, name, buf.data(), buf.size());
     if (n < 0) return platform::Unexpected(Error::from_errno(errno, "readlinkat", what));

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <set>
@@ -36,6 +37,15 @@ struct Namespace {
 };
 
 std::string ip_text(int family, const std::array<std::uint8_t, 16>& a) {
+  if (family == AF_INET) {  // glibc's inet_ntop formats IPv4 with sprintf: 20,000 calls on a busy host
+    char v4[16];
+    char* p = v4;
+    for (int i = 0; i < 4; ++i) {
+      if (i > 0) *p++ = '.';
+      p = std::to_chars(p, v4 + sizeof v4, a[static_cast<std::size_t>(i)]).ptr;
+    }
+    return std::string(v4, p);
+  }
   char buf[INET6_ADDRSTRLEN] = {};
   if (::inet_ntop(family, a.data(), buf, sizeof buf) == nullptr) return "?";
   return buf;

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <unordered_set>
 #include <tuple>
 
 #include "collectors/framework/parallel.h"
@@ -45,8 +46,9 @@ std::set<std::uint64_t> remote_devices(const ProcRoot& root) {
   return out;
 }
 
-constexpr const char* kNamespaces[] = {"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
-                                       "time", "time_for_children", "user", "uts"};
+constexpr std::string_view kNamespaceLinks[] = {"ns/cgroup", "ns/ipc",  "ns/mnt",  "ns/net",
+                                                "ns/pid",    "ns/pid_for_children", "ns/time",
+                                                "ns/time_for_children", "ns/user", "ns/uts"};
 
 // Executables are shared by many processes: hash each (dev, inode, size, mtime) once per run.
 using ExeKey = std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::int64_t, std::int64_t,
@@ -417,11 +419,25 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
     }
     if (maps_text) {
       const auto& parsed = parsed_maps;
-      std::set<std::string> seen;
+      // Each path once, in the order maps lists them: a linear scan over the few a process
+      // has, a hash set once there are many (views into parsed_maps, no copies).
+      std::vector<std::string_view> seen_list;
+      std::unordered_set<std::string_view> seen_set;
+      auto first_time = [&](std::string_view path) {
+        if (seen_list.size() < 32) {
+          if (std::find(seen_list.begin(), seen_list.end(), path) != seen_list.end()) return false;
+          seen_list.push_back(path);
+          if (seen_list.size() == 32) seen_set.insert(seen_list.begin(), seen_list.end());
+          return true;
+        }
+        return seen_set.insert(path).second;
+      };
+      std::size_t unique = 0;
       for (const auto& m : parsed.entries) {
         if (m.inode == 0 || m.path.empty() || m.path[0] != '/' || m.path == p.exe_path()) continue;
-        if (!seen.insert(m.path).second) continue;
-        if (seen.size() > lim.max_libraries) {
+        if (!first_time(m.path)) continue;
+        ++unique;
+        if (unique > lim.max_libraries) {
           p.set_libraries_truncated(true);
           break;
         }
@@ -431,11 +447,11 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
     }
     count_fds(*dir, p);
   }
-  for (const char* ns : kNamespaces) {
-    auto ino = dir->ns_inode(std::string("ns/") + ns);
+  for (std::string_view link : kNamespaceLinks) {
+    auto ino = dir->ns_inode(link);
     if (!ino) continue;  // older kernels lack some types; a vanished process shows in stat below
     auto* n = p.add_namespaces();
-    n->set_type(ns);
+    n->set_type(std::string(link.substr(3)));
     n->set_inode(*ino);
   }
   if (auto cg = dir->read_single("cgroup", lim.max_proc_file_bytes, &trunc)) {

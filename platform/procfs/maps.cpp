@@ -1,5 +1,7 @@
 #include "platform/procfs/maps.h"
 
+#include <algorithm>
+
 #include "platform/procfs/num.h"
 
 namespace hozen::platform::procfs {
@@ -15,6 +17,9 @@ bool perms_ok(std::string_view p) {
 
 ParsedLines<MapEntry> parse_maps(std::string_view text) {
   ParsedLines<MapEntry> out;
+  // One allocation for an ordinary process; bounded, since blank lines would count too.
+  const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  out.entries.reserve(std::min<std::size_t>(lines, 4096));
   for_each_line(text, [&](std::uint64_t n, std::string_view line) {
     if (line.empty()) return;
     auto bad = [&](const char* why) {

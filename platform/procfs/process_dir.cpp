@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +31,31 @@ std::string describe(std::int32_t pid, std::string_view name) {
   return s;
 }
 
+// A NUL-terminated copy of a /proc/<pid>-relative name, on the stack: these calls run tens of
+// times per process, and a heap string each (plus an error text built before any error) was a
+// measurable part of a collection.
+class CName {
+ public:
+  explicit CName(std::string_view name) {
+    if (name.size() < sizeof small_) {
+      name.copy(small_, name.size());
+      small_[name.size()] = '\0';
+      ptr_ = small_;
+    } else {
+      big_.assign(name);
+      ptr_ = big_.c_str();
+    }
+  }
+  CName(const CName&) = delete;
+  CName& operator=(const CName&) = delete;
+  const char* c_str() const { return ptr_; }
+
+ private:
+  char small_[64];
+  std::string big_;
+  const char* ptr_;
+};
+
 }  // namespace
 
 int ProcessDir::injected(std::string_view name) const {
@@ -47,32 +73,45 @@ Result<std::string> ProcessDir::read_single(std::string_view name, std::size_t c
 
 Result<std::string> ProcessDir::read_impl(std::string_view name, std::size_t cap, bool* truncated,
                                           std::size_t complete_below) const {
-  std::string n(name);
   const int fault = injected(name);
   if (fault > 0) return platform::Unexpected(Error::from_errno(fault, "openat", describe(pid_, name)));
   if (fault < 0) cap = std::min<std::size_t>(cap, static_cast<std::size_t>(-fault));
-  auto bytes = read_file_at(dir_.get(), n.c_str(), kReadFlags, cap, truncated, describe(pid_, name),
-                            complete_below);
-  if (bytes && fault < 0) *truncated = false;  // a short read looks like the end of the file
+  const CName n(name);
+  const int fd = ::openat(dir_.get(), n.c_str(), kReadFlags);
+  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, name)));
+  UniqueFd guard(fd);
+  auto bytes = read_capped(fd, cap, truncated, complete_below);
+  if (!bytes) {
+    Error e = bytes.error();
+    e.path = describe(pid_, name);
+    return platform::Unexpected(std::move(e));
+  }
+  if (fault < 0) *truncated = false;  // a short read looks like the end of the file
   return bytes;
 }
 
 Result<std::string> ProcessDir::read_link(std::string_view name) const {
   if (int e = injected(name); e > 0) return platform::Unexpected(Error::from_errno(e, "readlinkat", describe(pid_, name)));
-  std::string n(name);
-  return read_link_at(dir_.get(), n.c_str(), describe(pid_, name));
+  const CName n(name);
+  char buf[256];
+  const ssize_t len = ::readlinkat(dir_.get(), n.c_str(), buf, sizeof buf);
+  if (len < 0) return platform::Unexpected(Error::from_errno(errno, "readlinkat", describe(pid_, name)));
+  if (static_cast<std::size_t>(len) < sizeof buf) return std::string(buf, static_cast<std::size_t>(len));
+  return read_link_at(dir_.get(), n.c_str(), describe(pid_, name));  // a long target
 }
 
 Result<std::uint64_t> ProcessDir::ns_inode(std::string_view name) const {
-  auto text = read_link(name);
-  if (!text) return platform::Unexpected(text.error());
-  std::string_view t = *text;
+  if (int e = injected(name); e > 0) return platform::Unexpected(Error::from_errno(e, "readlinkat", describe(pid_, name)));
+  const CName n(name);
+  char buf[128];  // "<type>:[<inode>]": a longer text is not a namespace link either
+  const ssize_t len = ::readlinkat(dir_.get(), n.c_str(), buf, sizeof buf);
+  if (len < 0) return platform::Unexpected(Error::from_errno(errno, "readlinkat", describe(pid_, name)));
+  const std::string_view t(buf, static_cast<std::size_t>(len));
   const auto open = t.find(":[");
-  if (open == std::string_view::npos || t.size() < open + 4 || t.back() != ']') {
-    return platform::Unexpected(Error::make(ErrorKind::kMalformed, "readlinkat", describe(pid_, name),
-                                            "not a namespace link"));
-  }
-  auto ino = parse_uint<std::uint64_t>(t.substr(open + 2, t.size() - open - 3));
+  auto ino = (open == std::string_view::npos || t.size() < open + 4 || t.back() != ']' ||
+              static_cast<std::size_t>(len) == sizeof buf)
+                 ? std::nullopt
+                 : parse_uint<std::uint64_t>(t.substr(open + 2, t.size() - open - 3));
   if (!ino) {
     return platform::Unexpected(Error::make(ErrorKind::kMalformed, "readlinkat", describe(pid_, name),
                                             "not a namespace link"));
@@ -82,7 +121,7 @@ Result<std::uint64_t> ProcessDir::ns_inode(std::string_view name) const {
 
 Result<UniqueFd> ProcessDir::open_magic(std::string_view name, bool* noatime_refused) const {
   if (int e = injected(name); e > 0) return platform::Unexpected(Error::from_errno(e, "openat", describe(pid_, name)));
-  std::string n(name);
+  const CName n(name);
   const int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
   int fd = ::openat(dir_.get(), n.c_str(), flags | O_NOATIME);
   if (fd < 0 && errno == EPERM) {
@@ -95,7 +134,7 @@ Result<UniqueFd> ProcessDir::open_magic(std::string_view name, bool* noatime_ref
 
 Result<struct stat> ProcessDir::stat_magic(std::string_view name) const {
   if (int e = injected(name); e > 0) return platform::Unexpected(Error::from_errno(e, "fstatat", describe(pid_, name)));
-  std::string n(name);
+  const CName n(name);
   struct stat st {};
   if (::fstatat(dir_.get(), n.c_str(), &st, 0) != 0) {
     return platform::Unexpected(Error::from_errno(errno, "fstatat", describe(pid_, name)));
@@ -135,7 +174,7 @@ void ProcessDir::read_fd_targets(const FdNumbers& table, std::size_t begin, std:
   char name[16];
   const std::string what = describe(pid_, "fd");
   for (std::size_t i = begin; i < end && i < table.fds.size(); ++i) {
-    std::snprintf(name, sizeof name, "%d", table.fds[i]);
+    *std::to_chars(name, name + sizeof name - 1, table.fds[i]).ptr = '\0';  // printf costs more than the readlink
     auto target = read_link_at(table.dir.get(), name, what);
     if (target) targets[i] = std::move(*target);  // else closed in between: it no longer exists
   }
@@ -230,7 +269,7 @@ Result<struct stat> ProcRoot::stat_entry(std::int32_t pid) const {
 
 bool ProcRoot::probe_entry(std::int32_t pid, struct stat* st) const noexcept {
   char name[16];
-  std::snprintf(name, sizeof name, "%d", static_cast<int>(pid));
+  *std::to_chars(name, name + sizeof name - 1, pid).ptr = '\0';
   return ::fstatat(dir_.get(), name, st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 

@@ -1,6 +1,6 @@
 #include "platform/procfs/status.h"
 
-#include <set>
+#include <iterator>
 
 #include "platform/procfs/num.h"
 
@@ -57,7 +57,7 @@ bool parse_list(std::string_view v, std::vector<T>& out, Parse parse) {
 Result<ProcStatus> parse_status(std::string_view text) {
   ProcStatus s;
   bool have_name = false, have_pid = false, have_uid = false, have_gid = false;
-  std::set<std::string_view> seen;
+  std::uint32_t seen = 0;  // bit i: kKnown[i] was read
 
   for_each_line(text, [&](std::uint64_t n, std::string_view line) {
     std::size_t colon = line.find(':');
@@ -72,10 +72,12 @@ Result<ProcStatus> parse_status(std::string_view text) {
         "Name",  "State",   "Tgid",    "Pid",        "PPid",   "TracerPid", "Uid",
         "Gid",   "Groups",  "CapInh",  "CapPrm",     "CapEff", "CapBnd",    "CapAmb",
         "VmRSS", "Threads", "Seccomp", "NoNewPrivs", "NSpid"};
-    bool known = false;
-    for (auto k : kKnown) known = known || k == key;
-    if (!known) return;
-    if (!seen.insert(key).second) return bad("status: repeated key");
+    static_assert(std::size(kKnown) <= 32);
+    std::size_t index = 0;
+    while (index < std::size(kKnown) && kKnown[index] != key) ++index;
+    if (index == std::size(kKnown)) return;
+    if (seen & (std::uint32_t{1} << index)) return bad("status: repeated key");
+    seen |= std::uint32_t{1} << index;
 
     bool ok = true;
     if (key == "Name") {
