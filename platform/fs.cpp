@@ -86,13 +86,15 @@ Result<UniqueFd> RootedFileSystem::open_at_root(std::string_view host_path, int 
   return UniqueFd(fd);
 }
 
-Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated, std::size_t complete_below) {
+Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated, std::size_t complete_below,
+                                std::size_t size_hint) {
   // Reads go through a per-thread scratch buffer and only the bytes read are appended: most host
   // files are a few hundred bytes, and sizing (zero-filling) a large string for each of them cost
   // more than the reads (procfs reports st_size 0, so the size is never known in advance).
   static constexpr std::size_t kScratch = 64 * 1024;
   thread_local std::unique_ptr<char[]> scratch(new char[kScratch]);
   std::string out;
+  if (size_hint > 0) out.reserve(std::min(size_hint, cap));
   *truncated = false;
   for (;;) {
     if (out.size() >= cap) {

@@ -127,8 +127,10 @@ class RootedFileSystem final : public FileSystem {
 // `complete_below`: a first read() returning fewer bytes than this (and fewer than asked) is the
 // whole file, and the read() that would return 0 is skipped. Only for files the kernel generates
 // in one piece (see ProcessDir::read_single); 0 (default) always reads to end of file.
+// `size_hint`: capacity reserved up front (at most `cap`) for a file expected to be that large,
+// so a big table is not copied through every doubling of the string.
 [[nodiscard]] Result<std::string> read_capped(int fd, std::size_t cap, bool* truncated,
-                                              std::size_t complete_below = 0);
+                                              std::size_t complete_below = 0, std::size_t size_hint = 0);
 
 // readlinkat(dirfd, name) into a buffer that grows as needed (up to 64 KiB, then kLimit).
 // `what` names the link in errors. Errors: from_errno of readlinkat, kLimit.

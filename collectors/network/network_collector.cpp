@@ -103,6 +103,16 @@ NetlinkView dump_netlink() {
   return v;
 }
 
+// One socket fd of one process: a few bytes each (a busy host has one per connection), turned
+// into SocketOwner messages only when the socket's record is built.
+struct Owner {
+  std::uint64_t inode = 0;
+  std::uint64_t start_ticks = 0;
+  std::int32_t pid = 0;
+  std::int32_t fd = -1;
+  std::uint32_t comm = 0;  // index into NetworkReader::comms_
+};
+
 class NetworkReader {
  public:
   NetworkReader(const Context& ctx, Sink& sink, const ProcRoot& root)
@@ -113,7 +123,8 @@ class NetworkReader {
  private:
   struct Scan {
     std::uint64_t netns = 0;  // 0: not readable
-    std::vector<std::pair<std::uint64_t, v1::SocketOwner>> owners;  // socket inode -> owner
+    std::vector<Owner> owners;  // comm: index 0 until merged
+    std::string comm;           // of this process, when it owns a socket
     std::optional<FdScan> fds;  // the whole table, handed to the processes collector
     // A table larger than kChunk: its links are read later, in chunks, by every thread (run()).
     std::optional<platform::procfs::ProcessDir> dir;
@@ -133,8 +144,14 @@ class NetworkReader {
                    std::vector<std::optional<std::string>>& targets) const;
   bool read_namespace(std::uint64_t netns, const Namespace& ns);
   bool emit_socket(v1::Socket&& s) {
-    if (auto it = owners_.find(s.inode()); it != owners_.end()) {
-      for (const auto& o : it->second) *s.add_owners() = o;
+    const auto [first, last] = std::equal_range(owners_.begin(), owners_.end(), Owner{.inode = s.inode()},
+                                                [](const Owner& a, const Owner& b) { return a.inode < b.inode; });
+    for (auto it = first; it != last; ++it) {
+      auto* o = s.add_owners();
+      o->set_pid(it->pid);
+      o->set_start_ticks(it->start_ticks);
+      o->set_fd(it->fd);
+      o->set_comm(comms_[it->comm]);
     }
     v1::Record r;
     *r.mutable_socket() = std::move(s);
@@ -151,7 +168,8 @@ class NetworkReader {
   Sink& sink_;
   const ProcRoot& root_;
   std::map<std::uint64_t, Namespace> namespaces_;
-  std::map<std::uint64_t, std::vector<v1::SocketOwner>> owners_;
+  std::vector<Owner> owners_;  // sorted by inode (stable: listing order among one inode's owners)
+  std::vector<std::string> comms_;
   std::uint64_t self_netns_ = 0;
 };
 
@@ -202,13 +220,9 @@ void NetworkReader::finish_scan(Scan& out, const platform::procfs::ProcessDir& d
         }
       }
     }
-    v1::SocketOwner o;
-    o.set_pid(dir.pid());
-    o.set_start_ticks(start);
-    o.set_fd(f.fd);
-    o.set_comm(comm);
-    out.owners.emplace_back(*ino, std::move(o));
+    out.owners.push_back(Owner{.inode = *ino, .start_ticks = start, .pid = dir.pid(), .fd = f.fd, .comm = 0});
   }
+  out.comm = std::move(comm);
   if (ctx_.shared() != nullptr) {
     out.fds = FdScan{dir.dir_stat().st_dev, dir.dir_stat().st_ino, std::move(fds), table.truncated};
   }
@@ -260,7 +274,9 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
   std::set<std::uint64_t> tcp_inodes, udp_inodes;
   auto read_table = [&](const char* file) -> std::optional<std::string> {
     bool trunc = false;
-    auto text = dir->read(file, cap, &trunc);
+    // About 150 bytes a line: reserve for every socket fd the scan saw (untouched pages cost
+    // nothing; growing by doubling copies and touches the table's bytes several times).
+    auto text = dir->read(file, cap, &trunc, (owners_.size() + 64) * 160);
     if (!text) {
       // Tables of protocols the kernel lacks (no IPv6) are simply absent.
       if (text.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(base + file, text.error());
@@ -570,9 +586,14 @@ bool NetworkReader::run(const std::vector<std::int32_t>& pids) {
     if (scans[i].netns == 0) continue;
     namespaces_[scans[i].netns].members.push_back(pids[i]);
     if (pids[i] == ctx_.facts().self_pid) self_netns_ = scans[i].netns;
-    for (auto& [ino, owner] : scans[i].owners) owners_[ino].push_back(std::move(owner));
+    if (!scans[i].owners.empty()) {
+      const auto comm = static_cast<std::uint32_t>(comms_.size());
+      comms_.push_back(std::move(scans[i].comm));
+      for (auto& o : scans[i].owners) owners_.push_back(Owner{o.inode, o.start_ticks, o.pid, o.fd, comm});
+    }
     if (scans[i].fds) ctx_.shared()->fd_scans[pids[i]] = std::move(*scans[i].fds);
   }
+  std::stable_sort(owners_.begin(), owners_.end(), [](const Owner& a, const Owner& b) { return a.inode < b.inode; });
   for (const auto& [netns, ns] : namespaces_) {
     if (!read_namespace(netns, ns)) return false;
   }

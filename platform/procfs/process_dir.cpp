@@ -63,8 +63,9 @@ int ProcessDir::injected(std::string_view name) const {
 }
 // (read_link, open_magic, stat_magic and list_fds treat any non-zero injection as an errno.)
 
-Result<std::string> ProcessDir::read(std::string_view name, std::size_t cap, bool* truncated) const {
-  return read_impl(name, cap, truncated, 0);
+Result<std::string> ProcessDir::read(std::string_view name, std::size_t cap, bool* truncated,
+                                     std::size_t size_hint) const {
+  return read_impl(name, cap, truncated, 0, size_hint);
 }
 
 Result<std::string> ProcessDir::read_single(std::string_view name, std::size_t cap, bool* truncated) const {
@@ -72,7 +73,7 @@ Result<std::string> ProcessDir::read_single(std::string_view name, std::size_t c
 }
 
 Result<std::string> ProcessDir::read_impl(std::string_view name, std::size_t cap, bool* truncated,
-                                          std::size_t complete_below) const {
+                                          std::size_t complete_below, std::size_t size_hint) const {
   const int fault = injected(name);
   if (fault > 0) return platform::Unexpected(Error::from_errno(fault, "openat", describe(pid_, name)));
   if (fault < 0) cap = std::min<std::size_t>(cap, static_cast<std::size_t>(-fault));
@@ -80,7 +81,7 @@ Result<std::string> ProcessDir::read_impl(std::string_view name, std::size_t cap
   const int fd = ::openat(dir_.get(), n.c_str(), kReadFlags);
   if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, name)));
   UniqueFd guard(fd);
-  auto bytes = read_capped(fd, cap, truncated, complete_below);
+  auto bytes = read_capped(fd, cap, truncated, complete_below, size_hint);
   if (!bytes) {
     Error e = bytes.error();
     e.path = describe(pid_, name);

@@ -34,8 +34,9 @@ class ProcessDir {
 
   // Reads /proc/<pid>/<name> (no symlink following), at most `cap` bytes; *truncated set if more.
   // Errors: kNotFound (the process exited: ESRCH/ENOENT), kDenied, kIo.
+  // `size_hint`: see read_capped (the socket tables of a busy namespace run to megabytes).
   [[nodiscard]] Result<std::string> read(std::string_view name, std::size_t cap,
-                                         bool* truncated) const;
+                                         bool* truncated, std::size_t size_hint = 0) const;
   // read() of a file the kernel renders in one piece per read call: stat, status, cgroup
   // (single_open seq_files: the whole text is built before the first byte is copied), cmdline
   // and environ (their read loops until the request or the text ends). A first read() shorter than
@@ -76,7 +77,7 @@ class ProcessDir {
  private:
   int injected(std::string_view name) const;
   Result<std::string> read_impl(std::string_view name, std::size_t cap, bool* truncated,
-                                std::size_t complete_below) const;
+                                std::size_t complete_below, std::size_t size_hint = 0) const;
 
   std::int32_t pid_;
   UniqueFd dir_;
