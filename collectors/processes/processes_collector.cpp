@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <condition_variable>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <unordered_set>
@@ -56,6 +57,44 @@ using ExeKey = std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::int64
 struct ExeHash {
   std::string sha256;
   v1::ItemStatus status;
+};
+
+// One digest per executable per run, whichever reader thread meets it first: the others wait
+// for that thread instead of reading the same file again (two threads each hashed hozen's own
+// 13 MB binary and every interpreter before).
+class ExeHashes {
+ public:
+  // The cached result, or std::nullopt when the caller is to hash the file and then call put()
+  // or abandon().
+  std::optional<ExeHash> get_or_claim(const ExeKey& key) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return in_progress_.count(key) == 0; });
+    if (auto it = done_.find(key); it != done_.end()) return it->second;
+    in_progress_.insert(key);
+    return std::nullopt;
+  }
+  void put(const ExeKey& key, ExeHash h) {
+    {
+      std::lock_guard lock(mu_);
+      in_progress_.erase(key);
+      done_.emplace(key, std::move(h));
+    }
+    cv_.notify_all();
+  }
+  // Not hashed after all (nothing cached): the next process of this file tries again.
+  void abandon(const ExeKey& key) {
+    {
+      std::lock_guard lock(mu_);
+      in_progress_.erase(key);
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<ExeKey> in_progress_;
+  std::map<ExeKey, ExeHash> done_;
 };
 
 // Deleted executables are copied into the bundle (their only copy left), once per file, within
@@ -113,8 +152,8 @@ class ExeCopies {
 class ProcessReader {
  public:
   ProcessReader(const Context& ctx, Sink& sink, const std::set<std::uint64_t>& remote_devs,
-                platform::BoundedHasher& hasher, ExeCopies& copies)
-      : ctx_(ctx), sink_(sink), remote_devs_(remote_devs), hasher_(hasher), copies_(copies) {}
+                platform::BoundedHasher& hasher, ExeCopies& copies, ExeHashes& hashes)
+      : ctx_(ctx), sink_(sink), remote_devs_(remote_devs), hasher_(hasher), copies_(copies), exe_hashes_(hashes) {}
 
   // Returns false when the sink asks to stop.
   bool read_one(const ProcRoot& root, std::int32_t pid);
@@ -132,10 +171,10 @@ class ProcessReader {
 
   const Context& ctx_;
   Sink& sink_;
-  std::map<ExeKey, ExeHash> exe_cache_;
   const std::set<std::uint64_t>& remote_devs_;  // makedev() of FUSE/network mounts
   platform::BoundedHasher& hasher_;             // per-item time limit (a hung disk), shared
   ExeCopies& copies_;                           // deleted executables copied, shared
+  ExeHashes& exe_hashes_;                       // digests by file identity, shared
  public:
   dev_t root_dev_ = 0;  // st_dev of the procfs root
 };
@@ -164,12 +203,21 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
   p.set_exe_size(static_cast<std::uint64_t>(st.st_size));
   ExeKey key{st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
              st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
-  if (auto it = exe_cache_.find(key); it != exe_cache_.end()) {
-    if (!it->second.sha256.empty()) p.set_exe_sha256(it->second.sha256);
-    p.set_exe_hash_status(it->second.status);
+  if (auto cached = exe_hashes_.get_or_claim(key)) {
+    if (!cached->sha256.empty()) p.set_exe_sha256(cached->sha256);
+    p.set_exe_hash_status(cached->status);
     p.set_exe_preserved(p.exe_deleted() && copies_.copied(st.st_dev, st.st_ino));
     return;
   }
+  // Claimed: every return below puts a result or abandons the claim.
+  struct Claim {
+    ExeHashes& hashes;
+    const ExeKey& key;
+    bool settled = false;
+    ~Claim() {
+      if (!settled) hashes.abandon(key);
+    }
+  } claim{exe_hashes_, key};
   ExeHash result{{}, v1::ITEM_OK};
   // A deleted executable exists nowhere else: keep the bytes hashed (even with --no-exe-hash:
   // the copy and its digest come from the same single read).
@@ -243,7 +291,8 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
       copies_.done(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size), false);
     }
   }
-  exe_cache_.emplace(key, std::move(result));
+  claim.settled = true;
+  exe_hashes_.put(key, std::move(result));
 }
 
 void ProcessReader::count_fds(const ProcessDir& dir, v1::Process& p) {
@@ -640,8 +689,9 @@ Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
   platform::BoundedHasher hasher(std::chrono::milliseconds(ctx.limits().hash_timeout_ms),
                                  ctx.limits().max_hung_reads);
   ExeCopies copies(ctx);
+  ExeHashes hashes;
   run_threads(reader_threads(), [&](unsigned) {
-    ProcessReader reader(ctx, locked, remote, hasher, copies);  // per-thread exe cache: a binary is hashed at most once per thread
+    ProcessReader reader(ctx, locked, remote, hasher, copies, hashes);
     reader.root_dev_ = root->root_stat().st_dev;
     for (;;) {
       std::size_t i = next.fetch_add(1);

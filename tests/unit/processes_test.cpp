@@ -248,6 +248,44 @@ TEST_CASE("processes: an executable replaced between its stat and its open is no
   CHECK(changed);
 }
 
+TEST_CASE("processes: one executable run by many processes is opened and hashed once", "[processes]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  const std::string exe = dir / "shared-binary";
+  testing::write_all(exe, std::string(100000, 'x'));
+  for (int pid = 100; pid < 160; ++pid) {
+    testing::FakeProcess p{.pid = pid};
+    p.cmdline = std::string("x\0", 2);
+    p.exe_target = exe;
+    proc.add(p);
+  }
+  auto host = platform::RootedFileSystem::open("/");
+  collectors::PlatformFacts facts;
+  facts.proc_root = proc.root();
+  std::atomic<bool> stop{false};
+  collectors::Config cfg;
+  cfg.hash_executables = true;
+  collectors::Context ctx(**host, host->get(), facts, {}, cfg, stop, 0);
+  collectors::processes::ProcessesCollector c;
+  std::atomic<int> exe_calls{0};  // per process: readlink and fstatat; the open only once in all
+  c.set_fault_injector([&](std::int32_t, std::string_view name) {
+    if (name == "exe") ++exe_calls;
+    return 0;
+  });
+  testing::CaptureSink sink;
+  c.collect(ctx, sink);
+  CHECK(exe_calls == 2 * 60 + 1);
+  const std::string want = platform::to_hex(platform::Sha256::of(std::string(100000, 'x')));
+  int hashed = 0;
+  for (int pid = 100; pid < 160; ++pid) {
+    const v1::Process* got = find(sink, pid);
+    REQUIRE(got != nullptr);
+    CHECK(got->exe_hash_status() == v1::ITEM_OK);
+    hashed += platform::to_hex(got->exe_sha256()) == want;
+  }
+  CHECK(hashed == 60);
+}
+
 TEST_CASE("container ids from cgroup paths", "[processes]") {
   using collectors::processes::container_id_from_cgroup;
   std::string id(64, 'b');
