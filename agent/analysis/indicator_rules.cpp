@@ -91,6 +91,8 @@ void process_hits(Hits& h, const v1::Process& p) {
   auto exe = without_deleted_suffix(p.exe_path());
   h.all(h.set().match_file(exe), "process.exe_path", exe);
   if (!p.exe_sha256().empty()) h.all(h.set().match_hash(p.exe_sha256()), "process.exe_sha256", platform::to_hex(p.exe_sha256()));
+  if (!p.exe_md5().empty()) h.all(h.set().match_hash(p.exe_md5()), "process.exe_md5", platform::to_hex(p.exe_md5()));
+  if (!p.exe_sha1().empty()) h.all(h.set().match_hash(p.exe_sha1()), "process.exe_sha1", platform::to_hex(p.exe_sha1()));
   h.text("process.argv", joined(p.argv()));
   h.text("process.environ", joined(p.environ()));
 }

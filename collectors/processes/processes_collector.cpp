@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "collectors/framework/parallel.h"
+#include "platform/digest.h"
 #include "platform/checked_time.h"
 #include "platform/hash_file.h"
 #include "platform/host.h"
@@ -57,6 +58,7 @@ using ExeKey = std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::int64
 struct ExeHash {
   std::string sha256;
   v1::ItemStatus status;
+  std::string md5, sha1;  // deleted executables, when an indicator list asks (from the kept copy)
 };
 
 // One digest per executable per run, whichever reader thread meets it first: the others wait
@@ -205,6 +207,8 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
              st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
   if (auto cached = exe_hashes_.get_or_claim(key)) {
     if (!cached->sha256.empty()) p.set_exe_sha256(cached->sha256);
+    if (!cached->md5.empty()) p.set_exe_md5(cached->md5);
+    if (!cached->sha1.empty()) p.set_exe_sha1(cached->sha1);
     p.set_exe_hash_status(cached->status);
     p.set_exe_preserved(p.exe_deleted() && copies_.copied(st.st_dev, st.st_ino));
     return;
@@ -264,7 +268,23 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
   } else {
     result.sha256 = *h->sha256;
   }
+  // MD5 / SHA-1 of a deleted executable from the copy in memory (the same bytes, all of them:
+  // the digest above covers every byte read), when an indicator list holds such hashes.
+  if (copy && !result.sha256.empty() && h && h->content &&
+      h->content->size() == static_cast<std::size_t>(st.st_size)) {
+    const auto& sweep = ctx_.config().sweep;
+    auto digest = [&](platform::DigestAlgorithm a) -> std::string {
+      auto d = platform::Digest::create(a);  // refused under FIPS: then simply absent
+      if (!d) return {};
+      d->update(*h->content);
+      return d->finish();
+    };
+    if (sweep.md5) result.md5 = digest(platform::DigestAlgorithm::kMd5);
+    if (sweep.sha1) result.sha1 = digest(platform::DigestAlgorithm::kSha1);
+  }
   if (!result.sha256.empty()) p.set_exe_sha256(result.sha256);
+  if (!result.md5.empty()) p.set_exe_md5(result.md5);
+  if (!result.sha1.empty()) p.set_exe_sha1(result.sha1);
   p.set_exe_hash_status(result.status);
   if (copy) {
     if (!result.sha256.empty() && h && h->content) {

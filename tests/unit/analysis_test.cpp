@@ -1,6 +1,7 @@
 // The finding rules (agent/analysis): each fires on a record that shows it and stays quiet on
 // the benign look-alike. Records are built by hand, as the collectors would emit them.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include <algorithm>
 
@@ -9,6 +10,7 @@
 #include "agent/analysis/analyzer.h"
 #include "agent/analysis/catalog.h"
 #include "agent/analysis/ioc.h"
+#include "platform/digest.h"
 #include "agent/analysis/patterns.h"
 
 using namespace hozen;
@@ -615,6 +617,31 @@ TEST_CASE("analysis: IOC matches are grouped per indicator and record type", "[a
   const auto* auth = hits[0]->subject() == "203.0.113.7" ? hits[0] : hits[1];
   CHECK(auth->checklist_id() == "A2");
   CHECK(auth->summary().find("matched 1000 auth_event record(s)") != std::string::npos);
+}
+
+TEST_CASE("analysis: MD5 and SHA-1 indicators match a deleted process executable", "[analysis][ioc]") {
+  auto iocs = analysis::IndicatorSet::parse(
+      "d41d8cd98f00b204e9800998ecf8427e\nda39a3ee5e6b4b0d3255bfef95601890afd80709\n", "list.txt");
+  REQUIRE(iocs);
+  analysis::AnalysisOptions o;
+  o.now_utc_ns = kNow;
+  o.iocs = &*iocs;
+  Analyzer a(o);
+  v1::Record p;
+  p.set_index(1);
+  process(p, 7, "implant", "/tmp/implant (deleted)");
+  p.mutable_process()->set_exe_md5(platform::Digest::of(platform::DigestAlgorithm::kMd5, ""));
+  p.mutable_process()->set_exe_sha1(platform::Digest::of(platform::DigestAlgorithm::kSha1, ""));
+  a.observe(p);
+  auto res = a.finish();
+  auto hits = with_rule(res, "IOC-MATCH");
+  REQUIRE(hits.size() == 2);
+  std::set<std::string> fields;
+  for (const auto* f : hits) {
+    REQUIRE(f->indicators_size() >= 1);
+    fields.insert(f->indicators(0).matched_field());
+  }
+  CHECK(fields == std::set<std::string>{"process.exe_md5", "process.exe_sha1"});
 }
 
 TEST_CASE("analysis: terminal lines escape what a terminal would act on", "[analysis]") {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "collectors/processes/processes_collector.h"
+#include "platform/digest.h"
 #include "platform/sha256.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/fake_proc.h"
@@ -345,6 +346,54 @@ TEST_CASE("[live] processes: odd argv, deleted and fake-deleted executables (T27
   bool summary = false;
   for (const auto& rec : r.sink.records) summary |= rec.has_process_cross_check();
   CHECK(summary);
+}
+
+TEST_CASE("[live] processes: MD5 and SHA-1 of a deleted executable when indicators ask for them", "[processes][live]") {
+  // A deleted binary has no path the file sweep could hash: an MD5 or SHA-1 indicator can only
+  // match through the bytes read from /proc/<pid>/exe (the same read that copies them).
+  testing::TempDir dir;
+  std::string copy = dir / "implant";
+  {
+    std::ifstream in("/bin/sh", std::ios::binary);
+    std::ofstream out(copy, std::ios::binary);
+    out << in.rdbuf();
+  }
+  ::chmod(copy.c_str(), 0755);
+  const std::string original = testing::read_all(copy);
+  pid_t deleted = spawn(copy, {"implant", "-c", "sleep 60; :"});
+  ::unlink(copy.c_str());
+  auto host = platform::RootedFileSystem::open("/");
+  auto run = [&](bool md5, bool sha1) {
+    collectors::PlatformFacts facts;
+    facts.proc_root = "/proc";
+    facts.self_pid = ::getpid();
+    collectors::Config cfg;
+    cfg.hash_executables = false;  // a deleted executable is read (and copied) regardless
+    cfg.sweep.md5 = md5;
+    cfg.sweep.sha1 = sha1;
+    std::atomic<bool> stop{false};
+    collectors::Context ctx(**host, host->get(), facts, {}, cfg, stop, 0);
+    testing::CaptureSink sink;
+    collectors::processes::ProcessesCollector().collect(ctx, sink);
+    return sink;
+  };
+  auto asked = run(true, true);
+  auto not_asked = run(false, false);
+  reap(deleted);
+  const v1::Process* d = find(asked, deleted);
+  REQUIRE(d != nullptr);
+  REQUIRE(d->exe_deleted());
+  CHECK(d->exe_sha256() == platform::as_bytes(platform::Sha256::of(original)));
+  CHECK(d->exe_md5() == platform::Digest::of(platform::DigestAlgorithm::kMd5, original));
+  CHECK(d->exe_sha1() == platform::Digest::of(platform::DigestAlgorithm::kSha1, original));
+  const v1::Process* n = find(not_asked, deleted);
+  REQUIRE(n != nullptr);
+  CHECK(n->exe_md5().empty());
+  CHECK(n->exe_sha1().empty());
+  // Executables that still exist get neither (the sweep hashes them by path).
+  const v1::Process* self = find(asked, ::getpid());
+  REQUIRE(self != nullptr);
+  CHECK(self->exe_md5().empty());
 }
 
 TEST_CASE("[live] processes: a /proc/<pid> masked by a bind mount is reported (T25)", "[processes][live]") {
