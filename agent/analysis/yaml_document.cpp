@@ -38,8 +38,12 @@ YamlDocument load_one_document(std::string_view text) {
   YAML::Parser parser(in);
   DocumentStarts starts;
   if (!parser.HandleNextDocument(starts)) return out;
+  // Any token left counts, a directive line ("%x") too: the next call would swallow a directive
+  // and report no document.
+  if (!parser) return out;
   starts.last_start.reset();
-  if (parser.HandleNextDocument(starts)) out.extra = starts.last_start.value_or(YAML::Mark::null_mark());
+  parser.HandleNextDocument(starts);
+  out.extra = starts.last_start.value_or(YAML::Mark::null_mark());
   return out;
 }
 

@@ -361,7 +361,7 @@ ConfigResult<CollectFileConfig> parse_collect_config(std::string_view yaml, std:
     const analysis::YamlDocument doc = analysis::load_one_document(yaml);
     if (doc.extra) {
       const YAML::Mark m = *doc.extra;
-      ConfigError e = whole_file(name, "more than one YAML document ('---'): write one mapping");
+      ConfigError e = whole_file(name, "text after the end of the first YAML document: write one mapping");
       if (!m.is_null()) e.line = static_cast<std::size_t>(m.line) + 1, e.column = static_cast<std::size_t>(m.column) + 1;
       return Unexpected(std::move(e));
     }

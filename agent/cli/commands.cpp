@@ -282,14 +282,6 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   if (p->help) return kExitOk;
   const auto& vm = p->vm;
   bool quiet = vm.count("quiet") > 0;
-  // Hashing hozen's own executable (13 MB) for the header is the longest step of the start-up:
-  // it runs beside the settings, indicator loading and key generation below.
-  std::future<platform::Result<platform::SelfExecutable>> self_exe;
-  try {
-    self_exe = std::async(std::launch::async, [] { return platform::read_self_executable(); });
-  } catch (const std::system_error&) {
-    self_exe = std::async(std::launch::deferred, [] { return platform::read_self_executable(); });
-  }
   auto registry = collectors::make_registry();
 
   // Settings: the defaults, then the --config file, then every flag given explicitly.
@@ -380,6 +372,15 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   config.sweep.sha1 = iocs->has(analysis::IocType::kSha1);
   config.sweep.verify_packages = config.sweep.verify_packages || vm.count("verify-packages") > 0;
   if (opts.low_priority) platform::lower_own_priority();
+  // Hashing hozen's own executable (13 MB) for the header is the longest step of the start-up:
+  // it runs beside the rest of it. Started only now: nice and ioprio are per thread, and this
+  // read must be as low-priority as the rest.
+  std::future<platform::Result<platform::SelfExecutable>> self_exe;
+  try {
+    self_exe = std::async(std::launch::async, [] { return platform::read_self_executable(); });
+  } catch (const std::system_error&) {
+    self_exe = std::async(std::launch::deferred, [] { return platform::read_self_executable(); });
+  }
 #ifdef HOZEN_TEST_COLLECTORS
   config.test_records = vm["test-records"].as<std::uint64_t>();
   config.test_interval_ms = vm["test-interval-ms"].as<std::uint32_t>();

@@ -34,7 +34,7 @@ class BackgroundTask {
   template <class Fn>
   explicit BackgroundTask(Fn fn) {
     try {
-      thread_ = std::thread(std::move(fn));
+      thread_ = std::thread(fn);  // a copy: fn still runs below if no thread can be made
     } catch (const std::system_error&) {
       fn();
     }

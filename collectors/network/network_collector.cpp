@@ -34,6 +34,7 @@ using platform::procfs::ProcRoot;
 
 struct Namespace {
   std::vector<std::int32_t> members;  // in listing order; the first readable one is the reader
+  std::size_t socket_fds = 0;         // fds of its members that are sockets (any kind)
 };
 
 std::string ip_text(int family, const std::array<std::uint8_t, 16>& a) {
@@ -272,11 +273,12 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
   const std::string base = std::string(platform::paths::kProcTree) + std::to_string(dir->pid()) + "/";
   std::uint32_t count = 0;
   std::set<std::uint64_t> tcp_inodes, udp_inodes;
-  auto read_table = [&](const char* file) -> std::optional<std::string> {
+  // The inet tables are read into a buffer reserved from the namespace's socket fds (about 150
+  // bytes a line), at most 8 MiB: growing by doubling copies and touches the bytes several times.
+  const std::size_t inet_hint = std::min<std::size_t>((ns.socket_fds + 64) * 160, std::size_t{8} << 20);
+  auto read_table = [&](const char* file, std::size_t size_hint = 0) -> std::optional<std::string> {
     bool trunc = false;
-    // About 150 bytes a line: reserve for every socket fd the scan saw (untouched pages cost
-    // nothing; growing by doubling copies and touches the table's bytes several times).
-    auto text = dir->read(file, cap, &trunc, (owners_.size() + 64) * 160);
+    auto text = dir->read(file, cap, &trunc, size_hint);
     if (!text) {
       // Tables of protocols the kernel lacks (no IPv6) are simply absent.
       if (text.error().kind != platform::ErrorKind::kNotFound) sink_.item_error(base + file, text.error());
@@ -295,7 +297,7 @@ bool NetworkReader::read_namespace(std::uint64_t netns, const Namespace& ns) {
     }
   };
   for (const auto& t : kInetTables) {
-    auto text = read_table(t.file);
+    auto text = read_table(t.file, inet_hint);
     if (!text) continue;
     auto parsed = platform::procfs::parse_proc_net_inet(*text, t.family);
     anomalies(t.file, parsed);
@@ -585,6 +587,7 @@ bool NetworkReader::run(const std::vector<std::int32_t>& pids) {
   for (std::size_t i = 0; i < pids.size(); ++i) {
     if (scans[i].netns == 0) continue;
     namespaces_[scans[i].netns].members.push_back(pids[i]);
+    namespaces_[scans[i].netns].socket_fds += scans[i].owners.size();
     if (pids[i] == ctx_.facts().self_pid) self_netns_ = scans[i].netns;
     if (!scans[i].owners.empty()) {
       const auto comm = static_cast<std::uint32_t>(comms_.size());

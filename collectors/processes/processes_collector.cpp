@@ -239,7 +239,8 @@ void ProcessReader::hash_exe(const ProcessDir& dir, v1::Process& p, std::uint64_
   auto same_file = fd ? platform::fstat_fd(fd->get()) : platform::Result<struct stat>(platform::Unexpected(fd.error()));
   if (same_file && (same_file->st_dev != st.st_dev || same_file->st_ino != st.st_ino ||
                     same_file->st_size != st.st_size || same_file->st_mtim.tv_nsec != st.st_mtim.tv_nsec ||
-                    same_file->st_mtim.tv_sec != st.st_mtim.tv_sec)) {
+                    same_file->st_mtim.tv_sec != st.st_mtim.tv_sec || same_file->st_ctim.tv_sec != st.st_ctim.tv_sec ||
+                    same_file->st_ctim.tv_nsec != st.st_ctim.tv_nsec)) {
     // The process exec'd (or its exe link was reset) between the two calls: what would be
     // hashed is not the file described above: the digest is withheld, as for a file that
     // changed while it was read.

@@ -79,7 +79,10 @@ Result<std::string> ProcessDir::read_impl(std::string_view name, std::size_t cap
   if (fault < 0) cap = std::min<std::size_t>(cap, static_cast<std::size_t>(-fault));
   const CName n(name);
   const int fd = ::openat(dir_.get(), n.c_str(), kReadFlags);
-  if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "openat", describe(pid_, name)));
+  if (fd < 0) {
+    const int err = errno;  // before describe(), which allocates
+    return platform::Unexpected(Error::from_errno(err, "openat", describe(pid_, name)));
+  }
   UniqueFd guard(fd);
   auto bytes = read_capped(fd, cap, truncated, complete_below, size_hint);
   if (!bytes) {
@@ -96,7 +99,10 @@ Result<std::string> ProcessDir::read_link(std::string_view name) const {
   const CName n(name);
   char buf[256];
   const ssize_t len = ::readlinkat(dir_.get(), n.c_str(), buf, sizeof buf);
-  if (len < 0) return platform::Unexpected(Error::from_errno(errno, "readlinkat", describe(pid_, name)));
+  if (len < 0) {
+    const int err = errno;
+    return platform::Unexpected(Error::from_errno(err, "readlinkat", describe(pid_, name)));
+  }
   if (static_cast<std::size_t>(len) < sizeof buf) return std::string(buf, static_cast<std::size_t>(len));
   return read_link_at(dir_.get(), n.c_str(), describe(pid_, name));  // a long target
 }
@@ -106,7 +112,10 @@ Result<std::uint64_t> ProcessDir::ns_inode(std::string_view name) const {
   const CName n(name);
   char buf[128];  // "<type>:[<inode>]": a longer text is not a namespace link either
   const ssize_t len = ::readlinkat(dir_.get(), n.c_str(), buf, sizeof buf);
-  if (len < 0) return platform::Unexpected(Error::from_errno(errno, "readlinkat", describe(pid_, name)));
+  if (len < 0) {
+    const int err = errno;
+    return platform::Unexpected(Error::from_errno(err, "readlinkat", describe(pid_, name)));
+  }
   const std::string_view t(buf, static_cast<std::size_t>(len));
   const auto open = t.find(":[");
   auto ino = (open == std::string_view::npos || t.size() < open + 4 || t.back() != ']' ||
@@ -174,7 +183,7 @@ void ProcessDir::read_fd_targets(const FdNumbers& table, std::size_t begin, std:
                                  std::vector<std::optional<std::string>>& targets) const {
   char name[16];
   const std::string what = describe(pid_, "fd");
-  for (std::size_t i = begin; i < end && i < table.fds.size(); ++i) {
+  for (std::size_t i = begin; i < end && i < table.fds.size() && i < targets.size(); ++i) {
     *std::to_chars(name, name + sizeof name - 1, table.fds[i]).ptr = '\0';  // printf costs more than the readlink
     auto target = read_link_at(table.dir.get(), name, what);
     if (target) targets[i] = std::move(*target);  // else closed in between: it no longer exists

@@ -410,7 +410,8 @@ TEST_CASE("ioc: bad YAML names the key or entry and its line", "[ioc]") {
 
 TEST_CASE("ioc: one YAML document, whatever follows it is reported, never looped on", "[ioc]") {
   // A lone ',' where a document starts makes yaml-cpp 0.7's LoadAll loop forever.
-  for (const std::string text : {",", "a: b\n...\n,\n", "{a: b}, c", "\"a\"\n,"}) {
+  for (const std::string text : {",", "a: b\n...\n,\n", "{a: b}, c", "\"a\"\n,", "a: b\n%whatever text\n",
+                                  "a: b\n...\n%x\n"}) {
     INFO(text);
     const YamlDocument doc = load_one_document(text);
     CHECK(doc.extra.has_value());
