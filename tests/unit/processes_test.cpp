@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <thread>
@@ -43,6 +44,23 @@ Run run_processes(const std::string& proc_root, const platform::FileSystem& host
   collectors::Context ctx(host, &host, facts, {}, cfg, stop, 0);
   r.outcome = collectors::processes::ProcessesCollector().collect(ctx, r.sink);
   return r;
+}
+
+// processes over a FakeProc with executables hashed and a fault injector (errno per (pid, file)).
+testing::CaptureSink run_hashing(const std::string& proc_root,
+                                 std::function<int(std::int32_t, std::string_view)> fault) {
+  auto host = platform::RootedFileSystem::open("/");
+  collectors::PlatformFacts facts;
+  facts.proc_root = proc_root;
+  std::atomic<bool> stop{false};
+  collectors::Config cfg;
+  cfg.hash_executables = true;
+  collectors::Context ctx(**host, host->get(), facts, {}, cfg, stop, 0);
+  collectors::processes::ProcessesCollector c;
+  c.set_fault_injector(std::move(fault));
+  testing::CaptureSink sink;
+  c.collect(ctx, sink);
+  return sink;
 }
 
 const v1::Process* find(const testing::CaptureSink& s, std::int32_t pid) {
@@ -220,24 +238,14 @@ TEST_CASE("processes: an executable replaced between its stat and its open is no
   p.cmdline = std::string("x\0", 2);
   p.exe_target = first;
   proc.add(p);
-  auto host = platform::RootedFileSystem::open("/");
-  collectors::PlatformFacts facts;
-  facts.proc_root = proc.root();
-  std::atomic<bool> stop{false};
-  collectors::Config cfg;
-  cfg.hash_executables = true;
-  collectors::Context ctx(**host, host->get(), facts, {}, cfg, stop, 0);
-  collectors::processes::ProcessesCollector c;
   int exe_calls = 0;  // readlink, fstatat, then open
-  c.set_fault_injector([&](std::int32_t pid, std::string_view name) {
+  auto sink = run_hashing(proc.root(), [&](std::int32_t pid, std::string_view name) {
     if (pid == 78 && name == "exe" && ++exe_calls == 3) {
       ::unlink((proc.root() + "/78/exe").c_str());
       if (::symlink(second.c_str(), (proc.root() + "/78/exe").c_str()) != 0) return EIO;
     }
     return 0;
   });
-  testing::CaptureSink sink;
-  c.collect(ctx, sink);
   const v1::Process* got = find(sink, 78);
   REQUIRE(got != nullptr);
   CHECK(exe_calls == 3);
@@ -260,21 +268,11 @@ TEST_CASE("processes: one executable run by many processes is opened and hashed 
     p.exe_target = exe;
     proc.add(p);
   }
-  auto host = platform::RootedFileSystem::open("/");
-  collectors::PlatformFacts facts;
-  facts.proc_root = proc.root();
-  std::atomic<bool> stop{false};
-  collectors::Config cfg;
-  cfg.hash_executables = true;
-  collectors::Context ctx(**host, host->get(), facts, {}, cfg, stop, 0);
-  collectors::processes::ProcessesCollector c;
   std::atomic<int> exe_calls{0};  // per process: readlink and fstatat; the open only once in all
-  c.set_fault_injector([&](std::int32_t, std::string_view name) {
+  auto sink = run_hashing(proc.root(), [&](std::int32_t, std::string_view name) {
     if (name == "exe") ++exe_calls;
     return 0;
   });
-  testing::CaptureSink sink;
-  c.collect(ctx, sink);
   CHECK(exe_calls == 2 * 60 + 1);
   const std::string want = platform::to_hex(platform::Sha256::of(std::string(100000, 'x')));
   int hashed = 0;
