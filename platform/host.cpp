@@ -4,11 +4,15 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <pthread.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/auxv.h>
+#include <malloc.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
@@ -149,6 +153,16 @@ void lower_own_priority() {
   (void)::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, (kIoprioClassBestEffort << kIoprioClassShift) | 7);
 }
 
+bool make_thread_idle() {
+  struct sched_param none {};
+  return ::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &none) == 0;
+}
+
+bool restore_thread_policy(pthread_t thread) {
+  struct sched_param none {};
+  return ::pthread_setschedparam(thread, SCHED_OTHER, &none) == 0;
+}
+
 std::optional<std::uint64_t> inodes_in_use(int fd) {
   struct statfs sf {};
   int rc;
@@ -258,3 +272,4 @@ std::string format_compact_utc(std::int64_t utc_ns) {
 }
 
 }  // namespace hozen::platform
+

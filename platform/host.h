@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <pthread.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +46,14 @@ std::int64_t realtime_ns();
 // Lowers hozen's own CPU (nice 10) and I/O priority (best-effort class, lowest level), so a
 // collection disturbs the host's workload as little as possible. Changes nothing but hozen.
 void lower_own_priority();
+
+// The calling thread runs only on a core that would otherwise be idle (SCHED_IDLE): for work
+// that can be done early, in the gaps of the work before it. False when refused.
+bool make_thread_idle();
+// Gives `thread` (one of hozen's own, made idle above) the normal policy back, its nice value
+// unchanged: once its work is awaited, it must not starve behind the host's load. False when
+// refused (an unprivileged process under RLIMIT_NICE cannot leave SCHED_IDLE).
+bool restore_thread_policy(pthread_t thread);
 
 struct CredentialsInfo {
   std::uint32_t uid = 0, euid = 0, gid = 0, egid = 0;

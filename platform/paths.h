@@ -42,6 +42,9 @@ inline constexpr std::string_view kAuthLogName = "auth.log";  // Debian; rotated
 inline constexpr std::string_view kSecureLogName = "secure";  // Red Hat; secure-20261101[.gz]
 
 inline constexpr std::string_view kProcRoot = "/proc";
+// hozen's own heap set-up (platform/heap.h): free memory by block size, and the huge-page mode.
+inline constexpr std::string_view kBuddyInfo = "/proc/buddyinfo";
+inline constexpr std::string_view kThpEnabled = "/sys/kernel/mm/transparent_hugepage/enabled";
 inline constexpr std::string_view kProcTree = "/proc/";       // declared input: all of /proc
 inline constexpr std::string_view kSysModuleTree = "/sys/module/";
 inline constexpr std::string_view kBootId = "/proc/sys/kernel/random/boot_id";

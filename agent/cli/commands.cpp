@@ -32,6 +32,7 @@
 #include "agent/runner/runner.h"
 #include "collectors/registry.h"
 #include "collectors/system/host_identity.h"
+#include "platform/heap.h"
 #include "platform/host.h"
 #include "platform/paths.h"
 #include "platform/sha256.h"
@@ -305,6 +306,20 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     return kExitUsage;
   }
   finish_collect_options(opts);
+  // hozen's own heap: freed memory kept, huge pages when the kernel has them free (page faults
+  // cost ~17 us each on a VM; platform/heap.h).
+  (void)platform::prepare_heap();
+  // nice and ioprio are per thread: set before any thread is made (threads inherit them).
+  if (opts.low_priority) platform::lower_own_priority();
+  // Hashing hozen's own executable (13 MB) for the header is the longest step of the start-up:
+  // it runs beside the rest of it (indicator lists, the signing key, the host's identity), from
+  // as soon as the settings say at which priority.
+  std::future<platform::Result<platform::SelfExecutable>> self_exe;
+  try {
+    self_exe = std::async(std::launch::async, [] { return platform::read_self_executable(); });
+  } catch (const std::system_error&) {
+    self_exe = std::async(std::launch::deferred, [] { return platform::read_self_executable(); });
+  }
   const auto& only = opts.only;
   const auto& skip = opts.skip;
 
@@ -371,16 +386,6 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   config.sweep.md5 = iocs->has(analysis::IocType::kMd5);
   config.sweep.sha1 = iocs->has(analysis::IocType::kSha1);
   config.sweep.verify_packages = config.sweep.verify_packages || vm.count("verify-packages") > 0;
-  if (opts.low_priority) platform::lower_own_priority();
-  // Hashing hozen's own executable (13 MB) for the header is the longest step of the start-up:
-  // it runs beside the rest of it. Started only now: nice and ioprio are per thread, and this
-  // read must be as low-priority as the rest.
-  std::future<platform::Result<platform::SelfExecutable>> self_exe;
-  try {
-    self_exe = std::async(std::launch::async, [] { return platform::read_self_executable(); });
-  } catch (const std::system_error&) {
-    self_exe = std::async(std::launch::deferred, [] { return platform::read_self_executable(); });
-  }
 #ifdef HOZEN_TEST_COLLECTORS
   config.test_records = vm["test-records"].as<std::uint64_t>();
   config.test_interval_ms = vm["test-interval-ms"].as<std::uint32_t>();
@@ -435,14 +440,6 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   tool->set_version(build::kVersion);
   tool->set_git_commit(build::kGitCommit);
   tool->set_build_type(build::kBuildType);
-  if (auto self = self_exe.get()) {
-    tool->set_executable_path(self->path);
-    if (self->sha256) tool->set_executable_sha256(*self->sha256);
-    tool->set_executable_size(self->size);
-    tool->set_statically_linked(self->statically_linked);
-  } else {
-    std::cerr << "hozen collect: warning: cannot hash own executable: " << self.error().message() << "\n";
-  }
   auto* inv = header.mutable_invocation();
   for (const auto& a : full_argv) inv->add_argv(a);
   inv->set_config(config_text);
@@ -476,6 +473,16 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     std::cerr << "hozen collect: cannot create the bundle: " << fd.error().message()
               << (fd.error().err == EEXIST ? " (bundles are never overwritten)" : "") << "\n";
     return kExitSetup;
+  }
+  // Last: the digest of hozen's own executable (its thread has run beside everything above).
+  auto selfr = self_exe.get();
+  if (auto& self = selfr) {
+    tool->set_executable_path(self->path);
+    if (self->sha256) tool->set_executable_sha256(*self->sha256);
+    tool->set_executable_size(self->size);
+    tool->set_statically_linked(self->statically_linked);
+  } else {
+    std::cerr << "hozen collect: warning: cannot hash own executable: " << self.error().message() << "\n";
   }
   std::string fp = crypto::fingerprint(key->public_key());
   if (ephemeral) {

@@ -143,6 +143,8 @@ class Context {
   // True once the collector must wrap up: cancelled (signal, output exhausted) or past deadline.
   // Collectors check this in every loop.
   bool should_stop() const;
+  // The run's cancellation flag alone (no deadline): for work that outlives this Context.
+  const std::atomic<bool>& stop_flag() const { return stop_; }
   std::int64_t deadline_mono_ns() const { return deadline_mono_ns_; }
   // Reads shared between collectors of one run; null when a collector runs alone (tests).
   SharedReads* shared() const { return shared_; }
@@ -200,6 +202,13 @@ class Collector {
   // Runs in a default collection (test collectors say no).
   virtual bool default_enabled() const { return true; }
   virtual Outcome collect(const Context& ctx, Sink& sink) noexcept = 0;
+  // Work a collector can begin before its turn, in the gaps the collectors before it leave on
+  // the cores (the pid sweep). The runner calls start_early() once for each collector selected
+  // to run, before the first one runs, and stop_early() after the last. collect() finishes what
+  // was started and must not need it (tests call collect() alone). `ctx` lives only for the
+  // call; ctx.stop_flag() for the whole run.
+  virtual void start_early(const Context& ctx) { (void)ctx; }
+  virtual void stop_early() {}
 };
 
 // Maps an error kind to the item status it counts as.

@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "collectors/framework/parallel.h"
+#include "collectors/processes/pid_sweep.h"
 #include "platform/digest.h"
 #include "platform/checked_time.h"
 #include "platform/hash_file.h"
@@ -556,17 +557,37 @@ bool is_thread_of_listed(const ProcRoot& root, std::int32_t tid, const std::set<
   return s && s->tgid > 0 && s->tgid != tid && listed.count(s->tgid) > 0;
 }
 
-void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
-                 const std::vector<std::int32_t>& listed_vec) {
-  const std::int64_t t0 = platform::monotonic_ns();
-  std::set<std::int32_t> listed(listed_vec.begin(), listed_vec.end());
+// pid_max as the kernel says it, within the limits.
+std::uint64_t read_pid_max(const ProcRoot& root, const Limits& limits) {
   bool trunc = false;
   std::uint64_t pid_max = 32768;
   if (auto pm = root.read("sys/kernel/pid_max", 64, &trunc)) {
     std::string_view v = *pm;
     if (auto n = platform::parse_uint<std::uint64_t>(v.substr(0, v.find('\n')))) pid_max = *n;
   }
-  pid_max = std::min<std::uint64_t>(pid_max, ctx.limits().max_processes);
+  return std::min<std::uint64_t>(pid_max, limits.max_processes);
+}
+
+// `early`: the sweep started when the run began (start_early), or null.
+void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
+                 const std::vector<std::int32_t>& listed_vec, std::unique_ptr<PidSweep> early) {
+  std::int64_t t0 = platform::monotonic_ns();
+  std::set<std::int32_t> listed(listed_vec.begin(), listed_vec.end());
+  bool trunc = false;
+  const std::uint64_t pid_max = read_pid_max(root, ctx.limits());
+  const bool deep = ctx.config().deep_pid_probe;
+  // An early sweep of another range (pid_max changed since) or kind is not this one.
+  if (early && (early->pid_max() != pid_max || early->deep() != deep)) early.reset();
+  std::unique_ptr<PidSweep> sweep = std::move(early);
+  if (!sweep) {
+    auto own = ProcRoot::open(root.path());
+    if (!own) {
+      sink.item_error("pid sweep", own.error());
+      return;
+    }
+    sweep = std::make_unique<PidSweep>(std::move(*own), pid_max, deep);
+  }
+  t0 = std::min(t0, sweep->start_monotonic_ns());
   // Mount points over /proc/<pid> (bind-mount masking, T25).
   std::set<std::int32_t> mounted;
   if (auto mi = root.read("self/mountinfo", 8u << 20, &trunc)) {
@@ -580,7 +601,6 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
   v1::ProcessCrossCheck summary;
   summary.set_readdir_count(listed.size());
   summary.set_probed_max_pid(pid_max);
-  const bool deep = ctx.config().deep_pid_probe;
   summary.add_sweep_probes("kill");
   if (deep) summary.add_sweep_probes("fstatat");
   auto report = [&](std::int32_t pid, const char* finding, std::string detail,
@@ -594,50 +614,40 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
     h->set_collector_self(pid == ctx.facts().self_pid);
     return sink.emit(std::move(r));
   };
-  // Probing every pid is syscall-bound and embarrassingly parallel: threads scan interleaved
-  // ranges and keep only the pids that answered; the analysis below is sequential.
-  struct Hit {
-    std::int32_t pid;
-    bool by_stat;
-    dev_t dev;
-  };
-  const unsigned nthreads = reader_threads();
-  std::vector<std::vector<Hit>> hits(nthreads);
-  std::atomic<bool> stopped{false};
-  run_threads(nthreads, [&](unsigned t) {
-    std::uint64_t iterations = 0;
-    for (std::uint64_t n = 1 + t; n < pid_max; n += nthreads) {
-      if ((++iterations & 0x3ff) == 0 && ctx.should_stop()) {
-        stopped = true;
-        return;
-      }
-      auto pid = static_cast<std::int32_t>(n);
-      // kill(pid, 0) sweeps the whole range (1 us a pid here); the lookup of /proc/<pid> costs
-      // twice that, so it sweeps the range only when asked (deep), and otherwise checks the
-      // pids kill found and readdir listed (for the mount-masking test on their directory).
-      const bool by_kill = platform::procfs::pid_exists_by_signal(pid);
-      struct stat entry {};
-      const bool by_stat = (deep || by_kill || listed.count(pid) > 0) && root.probe_entry(pid, &entry);
-      if (by_stat || by_kill) hits[t].push_back({pid, by_stat, entry.st_dev});
-    }
-  });
-  summary.set_complete(!stopped);
-  if (stopped) {
+  // Probing every pid is syscall-bound and embarrassingly parallel: the early sweep's thread has
+  // probed what it could in the gaps of the collectors before this one; the reader threads probe
+  // the rest. The analysis below is sequential.
+  using Hit = PidSweep::Hit;
+  auto swept = sweep->finish(reader_threads(), [&] { return ctx.should_stop(); });
+  summary.set_sweep_background_blocks(sweep->background_blocks());
+  summary.set_sweep_start_monotonic_ns(sweep->start_monotonic_ns());
+  summary.set_sweep_end_monotonic_ns(platform::monotonic_ns());
+  summary.set_complete(swept.has_value());
+  if (!swept) {
     summary.set_duration_ns(platform::monotonic_ns() - t0);
     v1::Record r;
     *r.mutable_process_cross_check() = summary;
     sink.emit(std::move(r));
     return;
   }
-  std::vector<Hit> all;
-  for (auto& h : hits) all.insert(all.end(), h.begin(), h.end());
-  std::sort(all.begin(), all.end(), [](const Hit& a, const Hit& b) { return a.pid < b.pid; });
+  std::vector<Hit> all = std::move(*swept);
+  // Pids readdir listed that kill did not find (born after the sweep probed them, or gone) are
+  // looked up too, for the mount-masking test on their directory.
+  {
+    std::set<std::int32_t> hit_pids;
+    for (const Hit& h : all) hit_pids.insert(h.pid);
+    for (std::int32_t pid : listed) {
+      if (pid <= 0 || static_cast<std::uint64_t>(pid) >= pid_max || hit_pids.count(pid) > 0) continue;
+      struct stat entry {};
+      if (root.probe_entry(pid, &entry)) all.push_back({pid, false, true, entry.st_dev});
+    }
+    std::sort(all.begin(), all.end(), [](const Hit& a, const Hit& b) { return a.pid < b.pid; });
+  }
   bool relisted = false;
   for (const Hit& hit : all) {
     if (ctx.should_stop()) break;
     const std::int32_t pid = hit.pid;
     const bool by_stat = hit.by_stat;
-    (void)by_stat;
     summary.set_probe_found(summary.probe_found() + 1);
     if (by_stat && hit.dev != root.root_stat().st_dev) {
       summary.set_masked(summary.masked() + 1);
@@ -691,6 +701,26 @@ std::string container_id_from_cgroup(std::string_view cg) {
   return {};
 }
 
+ProcessesCollector::ProcessesCollector() = default;
+ProcessesCollector::~ProcessesCollector() = default;
+
+void ProcessesCollector::start_early(const Context& ctx) {
+  auto root = ProcRoot::open(ctx.facts().proc_root);
+  if (!root) return;  // collect() reports it
+  const std::uint64_t pid_max = read_pid_max(*root, ctx.limits());
+  auto sweep = std::make_unique<PidSweep>(std::move(*root), pid_max, ctx.config().deep_pid_probe, &ctx.stop_flag());
+  sweep->start_background();
+  std::lock_guard lock(early_mu_);
+  early_ = std::move(sweep);
+}
+
+void ProcessesCollector::stop_early() { take_early().reset(); }
+
+std::unique_ptr<PidSweep> ProcessesCollector::take_early() {
+  std::lock_guard lock(early_mu_);
+  return std::move(early_);
+}
+
 std::vector<std::string_view> ProcessesCollector::inputs() const {
   return {platform::paths::kProcTree};
 }
@@ -724,7 +754,7 @@ Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
     }
   });
   if (stopped) return {v1::RUN_CANCELLED, "stopped"};
-  cross_check(ctx, sink, *root, *pids);
+  cross_check(ctx, sink, *root, *pids, take_early());
   if (ctx.should_stop()) return {v1::RUN_CANCELLED, "stopped"};
   return {v1::RUN_OK, {}};
 }

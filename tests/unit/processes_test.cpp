@@ -15,8 +15,10 @@
 #include <optional>
 #include <thread>
 
+#include "collectors/processes/pid_sweep.h"
 #include "collectors/processes/processes_collector.h"
 #include "platform/digest.h"
+#include "platform/host.h"
 #include "platform/sha256.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/fake_proc.h"
@@ -592,4 +594,78 @@ TEST_CASE("[live] processes: the hidden-process sweep probes kill always, fstata
     // (threads and processes born since add to it).
     CHECK(cc->probe_found() + 5 >= cc->readdir_count());
   }
+}
+
+TEST_CASE("[live] processes: the pid sweep started early (idle thread) and finished by the collector", "[processes][live]") {
+  pid_t child = spawn("/bin/sleep", {"sleep", "60"});
+  auto root = platform::procfs::ProcRoot::open("/proc");
+  REQUIRE(root);
+  const std::uint64_t pid_max = std::max<std::uint64_t>(static_cast<std::uint64_t>(child) + 1, 4096);
+  // The idle thread probes what it can; finish() probes the rest in the caller and waits for
+  // the idle thread's last block.
+  collectors::processes::PidSweep early(std::move(*root), pid_max, false);
+  early.start_background();
+  auto hits = early.finish(1, [] { return false; });
+  REQUIRE(hits);
+  auto has = [&](std::int32_t pid) {
+    return std::any_of(hits->begin(), hits->end(), [&](const auto& h) { return h.pid == pid && h.by_kill && h.by_stat; });
+  };
+  CHECK(has(::getpid()));
+  CHECK(has(child));
+  CHECK(std::is_sorted(hits->begin(), hits->end(), [](const auto& a, const auto& b) { return a.pid < b.pid; }));
+  CHECK(early.background_blocks() <= (pid_max + collectors::processes::PidSweep::kBlock - 1) / collectors::processes::PidSweep::kBlock);
+  // No background thread at all: the caller's threads probe every block.
+  auto root2 = platform::procfs::ProcRoot::open("/proc");
+  REQUIRE(root2);
+  collectors::processes::PidSweep plain(std::move(*root2), pid_max, false);
+  auto hits2 = plain.finish(2, [] { return false; });
+  REQUIRE(hits2);
+  CHECK(plain.background_blocks() == 0);
+  CHECK(std::any_of(hits2->begin(), hits2->end(), [&](const auto& h) { return h.pid == child; }));
+  // Stopped before the end: no result (an incomplete sweep is never reported as complete).
+  auto root3 = platform::procfs::ProcRoot::open("/proc");
+  REQUIRE(root3);
+  collectors::processes::PidSweep stopped(std::move(*root3), pid_max, false);
+  CHECK_FALSE(stopped.finish(1, [] { return true; }));
+  reap(child);
+}
+
+TEST_CASE("[live] processes: start_early then collect uses the early sweep; stop_early alone joins it", "[processes][live]") {
+  auto host = platform::RootedFileSystem::open("/");
+  collectors::PlatformFacts facts;
+  facts.proc_root = "/proc";
+  facts.clock_ticks = 100;
+  facts.self_pid = ::getpid();
+  collectors::Config cfg;
+  cfg.hash_executables = false;
+  std::atomic<bool> stop{false};
+  collectors::Context ctx(**host, host->get(), facts, {}, cfg, stop, 0);
+  collectors::processes::ProcessesCollector c;
+  c.start_early(ctx);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // idle cores (if any): the sweep runs
+  const std::int64_t before_collect = platform::monotonic_ns();
+  testing::CaptureSink sink;
+  CHECK(c.collect(ctx, sink).status == v1::RUN_OK);
+  const v1::ProcessCrossCheck* cc = nullptr;
+  for (const auto& r : sink.records) {
+    if (r.has_process_cross_check()) cc = &r.process_cross_check();
+  }
+  REQUIRE(cc != nullptr);
+  CHECK(cc->complete());
+  CHECK(cc->sweep_start_monotonic_ns() < before_collect);  // the early sweep, not a new one
+  CHECK(cc->sweep_end_monotonic_ns() >= before_collect);
+  CHECK(cc->sweep_background_blocks() <= (cc->probed_max_pid() + 1023) / 1024);
+  CHECK(cc->probe_found() + 5 >= cc->readdir_count());
+  // A run stopped before the processes collector: the early sweep is stopped and joined.
+  collectors::processes::ProcessesCollector d;
+  d.start_early(ctx);
+  d.stop_early();
+  // collect() after stop_early sweeps on its own.
+  testing::CaptureSink sink2;
+  CHECK(d.collect(ctx, sink2).status == v1::RUN_OK);
+  bool complete = false;
+  for (const auto& r : sink2.records) {
+    if (r.has_process_cross_check()) complete = r.process_cross_check().complete() && r.process_cross_check().sweep_background_blocks() == 0;
+  }
+  CHECK(complete);
 }

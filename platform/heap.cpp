@@ -1,0 +1,90 @@
+#include "platform/heap.h"
+
+#include <fcntl.h>
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "platform/fs.h"
+#include "platform/parse_util.h"
+#include "platform/paths.h"
+#include "platform/unique_fd.h"
+
+namespace hozen::platform {
+namespace {
+
+std::string read_small(std::string_view path) {
+  UniqueFd fd(::open(std::string(path).c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd.valid()) return {};
+  bool truncated = false;
+  auto text = read_capped(fd.get(), 64 * 1024, &truncated);
+  return text ? std::move(*text) : std::string();
+}
+
+}  // namespace
+
+std::uint64_t free_blocks_of_order(std::string_view text, unsigned order) {
+  std::uint64_t total = 0;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    // "Node 0, zone   Normal   7477  11112 ..." : counts of free blocks of order 0, 1, 2...
+    const auto zone = line.find("zone");
+    if (!line.starts_with("Node ") || zone == std::string_view::npos) continue;
+    auto fields = split_ws(line.substr(zone + 4));
+    if (fields.size() < 2) continue;
+    for (std::size_t i = 1; i < fields.size(); ++i) {
+      auto n = parse_uint<std::uint64_t>(fields[i]);
+      if (!n) break;  // a malformed count ends the line (for every order alike)
+      const std::size_t o = i - 1;
+      if (o < order || o - order >= 63) continue;
+      std::uint64_t blocks = 0;
+      if (__builtin_mul_overflow(*n, std::uint64_t{1} << (o - order), &blocks) ||
+          __builtin_add_overflow(total, blocks, &total)) {
+        return UINT64_MAX;
+      }
+    }
+  }
+  return total;
+}
+
+bool thp_allows_advised(std::string_view enabled) {
+  // "always [madvise] never": the selected mode is in brackets.
+  return enabled.find("[always]") != std::string_view::npos || enabled.find("[madvise]") != std::string_view::npos;
+}
+
+HeapSetup prepare_heap() {
+  HeapSetup out;
+  // Freed memory stays in the heap; buffers up to 32 MiB come from it (not from mmap, which
+  // gives fresh pages every time); the heap grows 32 MiB at a time (address space only).
+  (void)::mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  (void)::mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  (void)::mallopt(M_TOP_PAD, 32 << 20);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  if (page != 4096) return out;  // the orders below assume 4 KiB pages (2 MiB = order 9)
+  if (!thp_allows_advised(read_small(paths::kThpEnabled))) return out;
+  out.free_huge_blocks = free_blocks_of_order(read_small(paths::kBuddyInfo), 9);
+  if (out.free_huge_blocks < kMinFreeHugeBlocks) return out;
+  // The heap's free top, from where a 16 MiB block lands to the break (at least the 32 MiB pad
+  // past the last growth): the next allocations come from there.
+  void* probe = ::malloc(16 << 20);
+  const auto at = reinterpret_cast<std::uintptr_t>(probe);
+  ::free(probe);
+  const auto brk = reinterpret_cast<std::uintptr_t>(::sbrk(0));
+  constexpr std::uintptr_t kHuge = 2u << 20;
+  const std::uintptr_t first = (at + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t last = brk & ~(kHuge - 1);
+  if (at == 0 || brk == static_cast<std::uintptr_t>(-1) || at > brk || last <= first) {
+    return out;  // served by mmap after all, or no room: nothing to advise
+  }
+  if (::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE) == 0) {
+    out.huge_pages = true;
+    out.advised_bytes = last - first;
+  }
+  return out;
+}
+
+}  // namespace hozen::platform
