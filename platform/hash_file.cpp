@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "platform/heap.h"
 #include "platform/sha256.h"
 
 namespace hozen::platform {
@@ -86,6 +87,7 @@ Result<FileHash> BoundedHasher::hash(int fd, std::uint64_t cap, const std::funct
   job->fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (job->fd < 0) return Unexpected(Error::from_errno(errno, "fcntl(F_DUPFD_CLOEXEC)"));
   std::thread([job, cap, keep_up_to, fn = fn_] {
+    advise_thread_heap();
     auto r = fn(job->fd, cap, keep_up_to);
     ::close(job->fd);
     std::lock_guard lock(job->mu);

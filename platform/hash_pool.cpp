@@ -17,6 +17,7 @@
 
 #include "platform/digest.h"
 #include "platform/hash_pool_test_seam.h"
+#include "platform/heap.h"
 
 namespace hozen::platform {
 
@@ -387,6 +388,7 @@ void spawn_worker_locked(const std::shared_ptr<Shared>& s) {
 }
 
 void worker_main(std::shared_ptr<Shared> s, std::shared_ptr<Slot> slot) {
+  advise_thread_heap();
   auto buf = std::make_unique_for_overwrite<char[]>(s->block);
   IoGuard guard(slot.get());
   for (;;) {

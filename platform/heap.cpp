@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 
 #include "platform/fs.h"
@@ -12,8 +13,13 @@
 #include "platform/paths.h"
 #include "platform/unique_fd.h"
 
+// The end of the program's data: the main heap (brk) starts above it.
+extern "C" char end;
+
 namespace hozen::platform {
 namespace {
+
+std::atomic<bool> g_huge_pages{false};
 
 std::string read_small(std::string_view path) {
   UniqueFd fd(::open(std::string(path).c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
@@ -83,8 +89,24 @@ HeapSetup prepare_heap() {
   if (::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE) == 0) {
     out.huge_pages = true;
     out.advised_bytes = last - first;
+    g_huge_pages = true;
   }
   return out;
+}
+
+void advise_thread_heap() {
+  if (!g_huge_pages.load(std::memory_order_relaxed)) return;
+  void* p = ::malloc(64);  // from this thread's arena (its first allocation picks it)
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  ::free(p);
+  const auto brk = reinterpret_cast<std::uintptr_t>(::sbrk(0));
+  if (at == 0 || (at >= reinterpret_cast<std::uintptr_t>(&end) && at < brk)) return;  // the main heap
+  // glibc's other arenas are heaps of HEAP_MAX_SIZE (64 MiB on 64-bit) reserved at an address
+  // aligned to that size, made usable as they grow: the advice covers the whole reservation.
+  // Were that layout ever different, the advice would fall on other memory of hozen's own, and
+  // only change how the kernel backs it.
+  constexpr std::uintptr_t kHeapMax = 64u << 20;
+  (void)::madvise(reinterpret_cast<void*>(at & ~(kHeapMax - 1)), kHeapMax, MADV_HUGEPAGE);
 }
 
 }  // namespace hozen::platform

@@ -33,6 +33,10 @@ bool thp_allows_advised(std::string_view enabled_text);
 // come from). Changes nothing but hozen's own memory.
 HeapSetup prepare_heap();
 
+// In a thread other than main, once prepare_heap() chose huge pages: the same advice on the heap
+// of this thread's malloc arena (glibc gives threads their own). A no-op otherwise.
+void advise_thread_heap();
+
 inline constexpr std::uint64_t kMinFreeHugeBlocks = 256;  // 512 MiB free in 2 MiB blocks
 
 }  // namespace hozen::platform

@@ -81,6 +81,7 @@ struct FdScan {
   std::uint64_t dir_ino = 0;
   std::vector<platform::procfs::FdEntry> fds;
   bool truncated = false;
+  std::uint64_t netns = 0;  // the ns/net inode read with the table (0: not read)
 };
 struct SharedReads {
   std::unordered_map<std::int32_t, FdScan> fd_scans;  // by pid

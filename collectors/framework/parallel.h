@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collectors/framework/collector.h"
+#include "platform/heap.h"
 
 namespace hozen::collectors {
 
@@ -18,7 +19,10 @@ void run_threads(unsigned n, Fn fn) {
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < n; ++t) {
     try {
-      threads.emplace_back(fn, t);
+      threads.emplace_back([fn, t]() mutable {  // each thread its own copy, as before
+        platform::advise_thread_heap();
+        fn(t);
+      });
     } catch (const std::system_error&) {
       break;
     }
@@ -34,7 +38,10 @@ class BackgroundTask {
   template <class Fn>
   explicit BackgroundTask(Fn fn) {
     try {
-      thread_ = std::thread(fn);  // a copy: fn still runs below if no thread can be made
+      thread_ = std::thread([fn] {  // a copy: fn still runs below if no thread can be made
+        platform::advise_thread_heap();
+        fn();
+      });
     } catch (const std::system_error&) {
       fn();
     }

@@ -225,7 +225,7 @@ void NetworkReader::finish_scan(Scan& out, const platform::procfs::ProcessDir& d
   }
   out.comm = std::move(comm);
   if (ctx_.shared() != nullptr) {
-    out.fds = FdScan{dir.dir_stat().st_dev, dir.dir_stat().st_ino, std::move(fds), table.truncated};
+    out.fds = FdScan{dir.dir_stat().st_dev, dir.dir_stat().st_ino, std::move(fds), table.truncated, out.netns};
   }
 }
 

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "collectors/framework/parallel.h"
+#include "platform/heap.h"
 #include "platform/host.h"
 
 namespace hozen::collectors::processes {
@@ -27,6 +28,7 @@ void PidSweep::start_background() {
   try {
     background_ = std::thread([this] {
       (void)platform::make_thread_idle();  // refused: it just competes at hozen's priority
+      platform::advise_thread_heap();
       for (std::size_t b; !stop_ && (run_stop_ == nullptr || !run_stop_->load()) &&
                           (b = next_.fetch_add(1)) < blocks_;) {
         auto stopped = [this] { return stop_.load() || (run_stop_ != nullptr && run_stop_->load()); };

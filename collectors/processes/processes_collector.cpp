@@ -364,7 +364,8 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
     return sink_.item_error("pid " + std::to_string(pid), dir.error());
   }
   bool trunc = false;
-  auto stat_text = dir->read_single("stat", lim.max_proc_file_bytes, &trunc);
+  platform::UniqueFd stat_file;  // kept for the re-check at the end
+  auto stat_text = dir->read_single_kept("stat", lim.max_proc_file_bytes, &trunc, &stat_file);
   if (!stat_text) {
     if (stat_text.error().kind == ErrorKind::kNotFound) {
       sink_.item(v1::ITEM_VANISHED);
@@ -518,7 +519,17 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
     }
     count_fds(*dir, p);
   }
+  // The network collector read ns/net of this process moments ago, through the same /proc/<pid>
+  // inode, with its fd table (FdScan): reused, as the fd table is.
+  const FdScan* scan = ctx_.shared() != nullptr ? ctx_.shared()->fd_scan(pid, dir->dir_stat()) : nullptr;
   for (std::string_view link : kNamespaceLinks) {
+    if (link == "ns/net" && scan != nullptr && scan->netns != 0) {
+      auto* n = p.add_namespaces();
+      n->set_type("net");
+      n->set_inode(scan->netns);
+      n->set_from_network_scan(true);
+      continue;
+    }
     auto ino = dir->ns_inode(link);
     if (!ino) continue;  // older kernels lack some types; a vanished process shows in stat below
     auto* n = p.add_namespaces();
@@ -532,8 +543,10 @@ bool ProcessReader::read_one(const ProcRoot& root, std::int32_t pid) {
     field_error(p, "cgroup", cg.error());
   }
 
-  // Same process still? A reused pid has another start time (T24).
-  if (auto again = dir->read_single("stat", lim.max_proc_file_bytes, &trunc)) {
+  // Same process still? A reused pid has another start time (T24). Read again through the file
+  // opened first (on the live kernel it stays bound to the process it was opened for: a reused
+  // pid's new process is never read through it, an exited one gives an error).
+  if (auto again = dir->reread(stat_file, "stat", lim.max_proc_file_bytes, &trunc)) {
     auto st2 = platform::procfs::parse_stat(*again);
     if (st2 && st2->starttime != st->starttime) p.set_pid_reused(true);
   } else {

@@ -72,8 +72,34 @@ Result<std::string> ProcessDir::read_single(std::string_view name, std::size_t c
   return read_impl(name, cap, truncated, 4096);
 }
 
+Result<std::string> ProcessDir::read_single_kept(std::string_view name, std::size_t cap, bool* truncated,
+                                                 UniqueFd* keep) const {
+  return read_impl(name, cap, truncated, 4096, 0, keep);
+}
+
+Result<std::string> ProcessDir::reread(const UniqueFd& keep, std::string_view name, std::size_t cap,
+                                       bool* truncated) const {
+  const int fault = injected(name);
+  if (fault > 0) return platform::Unexpected(Error::from_errno(fault, "read", describe(pid_, name)));
+  if (fault < 0) cap = std::min<std::size_t>(cap, static_cast<std::size_t>(-fault));
+  if (!keep.valid()) return platform::Unexpected(Error::from_errno(EBADF, "read", describe(pid_, name)));
+  if (::lseek(keep.get(), 0, SEEK_SET) != 0) {
+    const int err = errno;
+    return platform::Unexpected(Error::from_errno(err, "lseek", describe(pid_, name)));
+  }
+  auto bytes = read_capped(keep.get(), cap, truncated, 4096);
+  if (!bytes) {
+    Error e = bytes.error();
+    e.path = describe(pid_, name);
+    return platform::Unexpected(std::move(e));
+  }
+  if (fault < 0) *truncated = false;
+  return bytes;
+}
+
 Result<std::string> ProcessDir::read_impl(std::string_view name, std::size_t cap, bool* truncated,
-                                          std::size_t complete_below, std::size_t size_hint) const {
+                                          std::size_t complete_below, std::size_t size_hint,
+                                          UniqueFd* keep) const {
   const int fault = injected(name);
   if (fault > 0) return platform::Unexpected(Error::from_errno(fault, "openat", describe(pid_, name)));
   if (fault < 0) cap = std::min<std::size_t>(cap, static_cast<std::size_t>(-fault));
@@ -91,6 +117,7 @@ Result<std::string> ProcessDir::read_impl(std::string_view name, std::size_t cap
     return platform::Unexpected(std::move(e));
   }
   if (fault < 0) *truncated = false;  // a short read looks like the end of the file
+  if (keep != nullptr) *keep = std::move(guard);
   return bytes;
 }
 

@@ -45,6 +45,14 @@ class ProcessDir {
   // returns short reads whenever its page buffer fills.
   [[nodiscard]] Result<std::string> read_single(std::string_view name, std::size_t cap,
                                                 bool* truncated) const;
+  // read_single() that keeps the file open in *keep, for reread(): the pid-reuse re-check of
+  // stat costs then one lseek and one read instead of openat, read and close.
+  [[nodiscard]] Result<std::string> read_single_kept(std::string_view name, std::size_t cap,
+                                                     bool* truncated, UniqueFd* keep) const;
+  // The file kept by read_single_kept() read again from its start (the kernel renders it anew;
+  // the fault injector sees `name` again). Errors as read().
+  [[nodiscard]] Result<std::string> reread(const UniqueFd& keep, std::string_view name, std::size_t cap,
+                                           bool* truncated) const;
   // readlink of /proc/<pid>/<name> (exe, cwd, root, ns/net, fd/3). Errors as read().
   [[nodiscard]] Result<std::string> read_link(std::string_view name) const;
   // Opens /proc/<pid>/<name> following the magic link (exe): the *running* file, even when it
@@ -77,7 +85,8 @@ class ProcessDir {
  private:
   int injected(std::string_view name) const;
   Result<std::string> read_impl(std::string_view name, std::size_t cap, bool* truncated,
-                                std::size_t complete_below, std::size_t size_hint = 0) const;
+                                std::size_t complete_below, std::size_t size_hint = 0,
+                                UniqueFd* keep = nullptr) const;
 
   std::int32_t pid_;
   UniqueFd dir_;

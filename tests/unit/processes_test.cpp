@@ -19,6 +19,7 @@
 #include "collectors/processes/processes_collector.h"
 #include "platform/digest.h"
 #include "platform/host.h"
+#include "platform/procfs/stat.h"
 #include "platform/sha256.h"
 #include "tests/support/capture_sink.h"
 #include "tests/support/fake_proc.h"
@@ -477,9 +478,17 @@ TEST_CASE("processes: the fd table comes from the network scan only for the same
   };
   SECTION("same directory inode: the shared table is used (it differs from the fixture's)") {
     collectors::SharedReads shared;
-    shared.fd_scans[77] = {dst.st_dev, dst.st_ino, {{3, "socket:[901]"}, {9, "socket:[902]"}, {10, "/etc/passwd"}}, true};
+    shared.fd_scans[77] = {dst.st_dev, dst.st_ino, {{3, "socket:[901]"}, {9, "socket:[902]"}, {10, "/etc/passwd"}}, true,
+                           4026539999};
     v1::Process got = run(shared);
     CHECK(got.fds().from_network_scan());
+    // ns/net too, read with the table (the fixture's own link says otherwise).
+    bool net_from_scan = false;
+    for (const auto& n : got.namespaces()) {
+      if (n.type() == "net") net_from_scan = n.inode() == 4026539999 && n.from_network_scan();
+      if (n.type() != "net") CHECK_FALSE(n.from_network_scan());
+    }
+    CHECK(net_from_scan);
     CHECK(got.fds().total() == 3);
     CHECK(got.fds().sockets() == 2);
     CHECK(got.fds().files() == 1);
@@ -488,9 +497,13 @@ TEST_CASE("processes: the fd table comes from the network scan only for the same
   }
   SECTION("another inode (a reused pid): the table is read again") {
     collectors::SharedReads shared;
-    shared.fd_scans[77] = {dst.st_dev, dst.st_ino + 1, {{9, "socket:[902]"}}, false};
+    shared.fd_scans[77] = {dst.st_dev, dst.st_ino + 1, {{9, "socket:[902]"}}, false, 4026539999};
     v1::Process got = run(shared);
     CHECK_FALSE(got.fds().from_network_scan());
+    for (const auto& n : got.namespaces()) {
+      CHECK_FALSE(n.from_network_scan());
+      if (n.type() == "net") CHECK(n.inode() != 4026539999);
+    }
     CHECK(got.fds().total() == 2);
     CHECK(got.fds().pipes() == 1);
     REQUIRE(got.socket_inodes_size() == 1);
@@ -668,4 +681,31 @@ TEST_CASE("[live] processes: start_early then collect uses the early sweep; stop
     if (r.has_process_cross_check()) complete = r.process_cross_check().complete() && r.process_cross_check().sweep_background_blocks() == 0;
   }
   CHECK(complete);
+}
+
+TEST_CASE("[live] processes: the kept stat file re-read; an exited process gives an error, not another's text", "[processes][live]") {
+  pid_t child = spawn("/bin/sleep", {"sleep", "60"});
+  auto root = platform::procfs::ProcRoot::open("/proc");
+  REQUIRE(root);
+  auto dir = root->open_process(child);
+  REQUIRE(dir);
+  platform::UniqueFd kept;
+  bool trunc = false;
+  auto first = dir->read_single_kept("stat", 65536, &trunc, &kept);
+  REQUIRE(first);
+  REQUIRE(kept.valid());
+  auto again = dir->reread(kept, "stat", 65536, &trunc);
+  REQUIRE(again);
+  // The same process: the same pid, comm and start time (field 22) in both texts.
+  auto a = platform::procfs::parse_stat(*first);
+  auto b = platform::procfs::parse_stat(*again);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a->starttime == b->starttime);
+  CHECK(a->pid == b->pid);
+  reap(child);  // killed and waited for: the pid may now be anyone's
+  auto gone = dir->reread(kept, "stat", 65536, &trunc);
+  CHECK_FALSE(gone);
+  platform::UniqueFd none;
+  CHECK_FALSE(dir->reread(none, "stat", 65536, &trunc));
 }
