@@ -5,8 +5,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "platform/fs.h"
 #include "platform/parse_util.h"
@@ -62,6 +66,32 @@ bool thp_allows_advised(std::string_view enabled) {
   return enabled.find("[always]") != std::string_view::npos || enabled.find("[madvise]") != std::string_view::npos;
 }
 
+namespace {
+
+// glibc's chunk header (malloc.c): the size word before the user pointer carries IS_MMAPPED (0x2)
+// and NON_MAIN_ARENA (0x4). hozen is statically linked: this is the malloc of the glibc it was
+// built with, not the host's.
+static_assert(__GLIBC__ == 2 && sizeof(void*) == 8, "glibc malloc on a 64-bit target");
+constexpr std::size_t kIsMmapped = 0x2;
+constexpr std::size_t kNonMainArena = 0x4;
+std::size_t chunk_flags(const void* p) {
+  std::size_t size_word = 0;
+  std::memcpy(&size_word, static_cast<const char*>(p) - sizeof(std::size_t), sizeof size_word);
+  return size_word;
+}
+
+// Enough free 2 MiB blocks that no huge-page fault has to compact or reclaim (re-read for every
+// new arena: memory may have been taken since).
+bool huge_blocks_free(std::uint64_t* count) {
+  *count = free_blocks_of_order(read_small(paths::kBuddyInfo), 9);
+  return *count >= kMinFreeHugeBlocks;
+}
+
+std::mutex g_advised_mu;
+std::vector<std::uintptr_t> g_advised_heaps;  // arena heaps advised already (a few)
+
+}  // namespace
+
 HeapSetup prepare_heap() {
   HeapSetup out;
   // Freed memory stays in the heap; buffers up to 32 MiB come from it (not from mmap, which
@@ -72,18 +102,21 @@ HeapSetup prepare_heap() {
   const long page = ::sysconf(_SC_PAGESIZE);
   if (page != 4096) return out;  // the orders below assume 4 KiB pages (2 MiB = order 9)
   if (!thp_allows_advised(read_small(paths::kThpEnabled))) return out;
-  out.free_huge_blocks = free_blocks_of_order(read_small(paths::kBuddyInfo), 9);
-  if (out.free_huge_blocks < kMinFreeHugeBlocks) return out;
+  if (!huge_blocks_free(&out.free_huge_blocks)) return out;
   // The heap's free top, from where a 16 MiB block lands to the break (at least the 32 MiB pad
-  // past the last growth): the next allocations come from there.
+  // past the last growth): the next allocations come from there. Only a block of the main heap
+  // (not mmap'd, main arena, between the program's data and the break) delimits it.
   void* probe = ::malloc(16 << 20);
+  if (probe == nullptr) return out;
   const auto at = reinterpret_cast<std::uintptr_t>(probe);
+  const std::size_t flags = chunk_flags(probe);
   ::free(probe);
   const auto brk = reinterpret_cast<std::uintptr_t>(::sbrk(0));
   constexpr std::uintptr_t kHuge = 2u << 20;
   const std::uintptr_t first = (at + kHuge - 1) & ~(kHuge - 1);
   const std::uintptr_t last = brk & ~(kHuge - 1);
-  if (at == 0 || brk == static_cast<std::uintptr_t>(-1) || at > brk || last <= first) {
+  if ((flags & (kIsMmapped | kNonMainArena)) != 0 || brk == static_cast<std::uintptr_t>(-1) ||
+      at < reinterpret_cast<std::uintptr_t>(&end) || at > brk || last <= first) {
     return out;  // served by mmap after all, or no room: nothing to advise
   }
   if (::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE) == 0) {
@@ -97,16 +130,21 @@ HeapSetup prepare_heap() {
 void advise_thread_heap() {
   if (!g_huge_pages.load(std::memory_order_relaxed)) return;
   void* p = ::malloc(64);  // from this thread's arena (its first allocation picks it)
+  if (p == nullptr) return;
   const auto at = reinterpret_cast<std::uintptr_t>(p);
+  const std::size_t flags = chunk_flags(p);
   ::free(p);
-  const auto brk = reinterpret_cast<std::uintptr_t>(::sbrk(0));
-  if (at == 0 || (at >= reinterpret_cast<std::uintptr_t>(&end) && at < brk)) return;  // the main heap
-  // glibc's other arenas are heaps of HEAP_MAX_SIZE (64 MiB on 64-bit) reserved at an address
-  // aligned to that size, made usable as they grow: the advice covers the whole reservation.
-  // Were that layout ever different, the advice would fall on other memory of hozen's own, and
-  // only change how the kernel backs it.
+  // Only a chunk of another arena's heap (glibc's heap_for_ptr condition): such heaps are
+  // HEAP_MAX_SIZE (64 MiB) reservations aligned to that size, made usable as they grow, and the
+  // advice covers the reservation. The main heap was advised by prepare_heap().
+  if ((flags & kNonMainArena) == 0 || (flags & kIsMmapped) != 0) return;
   constexpr std::uintptr_t kHeapMax = 64u << 20;
-  (void)::madvise(reinterpret_cast<void*>(at & ~(kHeapMax - 1)), kHeapMax, MADV_HUGEPAGE);
+  const std::uintptr_t heap = at & ~(kHeapMax - 1);
+  std::lock_guard lock(g_advised_mu);
+  if (std::find(g_advised_heaps.begin(), g_advised_heaps.end(), heap) != g_advised_heaps.end()) return;
+  std::uint64_t free_blocks = 0;
+  if (!huge_blocks_free(&free_blocks)) return;
+  if (::madvise(reinterpret_cast<void*>(heap), kHeapMax, MADV_HUGEPAGE) == 0) g_advised_heaps.push_back(heap);
 }
 
 }  // namespace hozen::platform

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/timex.h>
@@ -232,6 +233,8 @@ Result<SelfExecutable> read_self_executable() {
   int fd = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return platform::Unexpected(Error::from_errno(errno, "open", "/proc/self/exe"));
   UniqueFd guard(fd);
+  struct stat before {};
+  if (::fstat(fd, &before) != 0) return platform::Unexpected(Error::from_errno(errno, "fstat", "/proc/self/exe"));
   Sha256 h;
   // 256 KiB, not zero-filled: stays in cache between read and hash.
   constexpr std::size_t kBlock = 256 * 1024;
@@ -244,7 +247,21 @@ Result<SelfExecutable> read_self_executable() {
     h.update(block.get(), static_cast<std::size_t>(r));
     self.size += static_cast<std::uint64_t>(r);
   }
+  struct stat after {};
+  const bool same = ::fstat(fd, &after) == 0 && after.st_dev == before.st_dev && after.st_ino == before.st_ino &&
+                    after.st_size == before.st_size && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+                    after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && after.st_ctim.tv_sec == before.st_ctim.tv_sec &&
+                    after.st_ctim.tv_nsec == before.st_ctim.tv_nsec &&
+                    self.size == static_cast<std::uint64_t>(before.st_size);
+  if (!same) return self;  // changed while read: no digest (never one for bytes that may mix two versions)
   self.sha256 = as_bytes(h.finish());
+  self.dev = before.st_dev;
+  self.ino = before.st_ino;
+  self.mtime_sec = before.st_mtim.tv_sec;
+  self.mtime_nsec = before.st_mtim.tv_nsec;
+  self.ctime_sec = before.st_ctim.tv_sec;
+  self.ctime_nsec = before.st_ctim.tv_nsec;
+  self.nlink = before.st_nlink;
   return self;
 }
 

@@ -67,6 +67,11 @@ struct SelfExecutable {
   std::optional<std::string> sha256;  // raw digest; absent unless every byte was read
   std::uint64_t size = 0;
   bool statically_linked = false;     // no PT_INTERP in our own ELF header
+  // The file hashed (fstat of the opened /proc/self/exe, the same before and after the read, or
+  // sha256 is absent): lets the processes collector reuse the digest for hozen's own process.
+  std::uint64_t dev = 0, ino = 0;
+  std::int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
+  std::uint64_t nlink = 0;
 };
 // Hashes the running binary through /proc/self/exe.
 [[nodiscard]] Result<SelfExecutable> read_self_executable();

@@ -311,15 +311,6 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   (void)platform::prepare_heap();
   // nice and ioprio are per thread: set before any thread is made (threads inherit them).
   if (opts.low_priority) platform::lower_own_priority();
-  // Hashing hozen's own executable (13 MB) for the header is the longest step of the start-up:
-  // it runs beside the rest of it (indicator lists, the signing key, the host's identity), from
-  // as soon as the settings say at which priority.
-  std::future<platform::Result<platform::SelfExecutable>> self_exe;
-  try {
-    self_exe = std::async(std::launch::async, [] { return platform::read_self_executable(); });
-  } catch (const std::system_error&) {
-    self_exe = std::async(std::launch::deferred, [] { return platform::read_self_executable(); });
-  }
   const auto& only = opts.only;
   const auto& skip = opts.skip;
 
@@ -359,6 +350,15 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     return kExitSetup;
   }
 
+  // Hashing hozen's own executable (13 MB) for the header is the longest step of the start-up:
+  // it runs beside the rest of it (the signing key, the host's identity), once the command line
+  // is known to be valid (an error exit would wait for it).
+  std::future<platform::Result<platform::SelfExecutable>> self_exe;
+  try {
+    self_exe = std::async(std::launch::async, [] { return platform::read_self_executable(); });
+  } catch (const std::system_error&) {
+    self_exe = std::async(std::launch::deferred, [] { return platform::read_self_executable(); });
+  }
   std::optional<crypto::SigningKey> key;
   bool ephemeral = !vm.count("signing-key");
   if (ephemeral) {
@@ -476,7 +476,12 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   }
   // Last: the digest of hozen's own executable (its thread has run beside everything above).
   auto selfr = self_exe.get();
+  collectors::PlatformFacts::SelfExecutable self_identity;
   if (auto& self = selfr) {
+    if (self->sha256 && self->nlink > 0) {  // a deleted binary is copied by the processes collector instead
+      self_identity = {*self->sha256, self->dev, self->ino, self->size, self->mtime_sec, self->mtime_nsec,
+                       self->ctime_sec, self->ctime_nsec};
+    }
     tool->set_executable_path(self->path);
     if (self->sha256) tool->set_executable_sha256(*self->sha256);
     tool->set_executable_size(self->size);
@@ -503,6 +508,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   facts.boot_id = header.host().boot_id();
   facts.proc_root = std::string(platform::paths::kProcRoot);
   facts.self_pid = ::getpid();
+  facts.self_exe = std::move(self_identity);
 
   runner::RunSettings settings;
   settings.host = host_fs->get();

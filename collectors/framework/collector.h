@@ -27,6 +27,14 @@ struct PlatformFacts {
   std::string boot_id;
   std::string proc_root = "/proc";  // the live procfs (a FakeProc fixture in tests)
   std::int32_t self_pid = 0;        // the collector's own pid (self-disclosure)
+  // hozen's own executable as hashed for the bundle header at start-up (raw SHA-256, empty when
+  // not hashed) and the identity of the file hashed: the processes collector reuses the digest
+  // for a running executable of exactly that identity instead of reading 13 MB again.
+  struct SelfExecutable {
+    std::string sha256;
+    std::uint64_t dev = 0, ino = 0, size = 0;
+    std::int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
+  } self_exe;
 };
 
 struct Limits {

@@ -19,15 +19,26 @@ PidSweep::PidSweep(platform::procfs::ProcRoot root, std::uint64_t pid_max, bool 
 PidSweep::~PidSweep() {
   stop_ = true;
   if (background_.joinable()) {
-    (void)platform::restore_thread_policy(background_.native_handle());
+    stop_idling();
     background_.join();
   }
+}
+
+void PidSweep::stop_idling() {
+  std::lock_guard lock(mu_);
+  awaited_ = true;
+  if (idle_ && platform::restore_thread_policy(background_.native_handle())) idle_ = false;
 }
 
 void PidSweep::start_background() {
   try {
     background_ = std::thread([this] {
-      (void)platform::make_thread_idle();  // refused: it just competes at hozen's priority
+      {
+        // Idle only while nobody waits for it: finish() may already have begun (then it stays at
+        // hozen's priority). A refusal just leaves it competing at hozen's priority.
+        std::lock_guard lock(mu_);
+        if (!awaited_) idle_ = platform::make_thread_idle();
+      }
       platform::advise_thread_heap();
       for (std::size_t b; !stop_ && (run_stop_ == nullptr || !run_stop_->load()) &&
                           (b = next_.fetch_add(1)) < blocks_;) {
@@ -72,7 +83,7 @@ std::optional<std::vector<PidSweep::Hit>> PidSweep::finish(unsigned threads,
                                                            const std::function<bool()>& should_stop) {
   // The background thread is awaited from here on: at idle priority on a busy host it could
   // starve behind the host's own work.
-  if (background_.joinable()) (void)platform::restore_thread_policy(background_.native_handle());
+  if (background_.joinable()) stop_idling();
   std::atomic<bool> stopped{false};
   run_threads(threads, [&](unsigned) {
     for (std::size_t b; !stopped && (b = next_.fetch_add(1)) < blocks_;) {

@@ -63,6 +63,9 @@ class PidSweep {
   // Probes block b; false when stopped before its end (the block is then incomplete).
   bool probe_block(std::size_t b, const std::function<bool()>& should_stop);
   void block_done();
+  // The background thread is awaited from now on: back to hozen's priority (it could starve at
+  // idle priority on a busy host), and it must not go idle after this.
+  void stop_idling();
 
   platform::procfs::ProcRoot root_;
   const std::uint64_t pid_max_;
@@ -76,6 +79,8 @@ class PidSweep {
   std::mutex mu_;
   std::condition_variable cv_;
   std::size_t done_ = 0;  // blocks probed to their end (under mu_)
+  bool awaited_ = false;  // finish() or the destructor began (under mu_)
+  bool idle_ = false;     // the background thread is at SCHED_IDLE (under mu_)
   std::int64_t start_ns_ = 0;
   std::thread background_;
 };

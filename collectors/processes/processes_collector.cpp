@@ -584,7 +584,7 @@ std::uint64_t read_pid_max(const ProcRoot& root, const Limits& limits) {
 // `early`: the sweep started when the run began (start_early), or null.
 void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
                  const std::vector<std::int32_t>& listed_vec, std::unique_ptr<PidSweep> early) {
-  std::int64_t t0 = platform::monotonic_ns();
+  const std::int64_t t0 = platform::monotonic_ns();  // the cross-check's own time (the sweep's: below)
   std::set<std::int32_t> listed(listed_vec.begin(), listed_vec.end());
   bool trunc = false;
   const std::uint64_t pid_max = read_pid_max(root, ctx.limits());
@@ -600,7 +600,6 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
     }
     sweep = std::make_unique<PidSweep>(std::move(*own), pid_max, deep);
   }
-  t0 = std::min(t0, sweep->start_monotonic_ns());
   // Mount points over /proc/<pid> (bind-mount masking, T25).
   std::set<std::int32_t> mounted;
   if (auto mi = root.read("self/mountinfo", 8u << 20, &trunc)) {
@@ -754,6 +753,13 @@ Outcome ProcessesCollector::collect(const Context& ctx, Sink& sink) noexcept {
                                  ctx.limits().max_hung_reads);
   ExeCopies copies(ctx);
   ExeHashes hashes;
+  // hozen's own executable was hashed for the bundle header moments ago: the same file (same
+  // identity, ctime included: any change or unlink moves it) is not read again.
+  if (const auto& self = ctx.facts().self_exe; !self.sha256.empty() && ctx.config().hash_executables) {
+    const ExeKey key{self.dev, self.ino, static_cast<std::int64_t>(self.size), self.mtime_sec, self.mtime_nsec,
+                     self.ctime_sec, self.ctime_nsec};
+    if (!hashes.get_or_claim(key)) hashes.put(key, ExeHash{self.sha256, v1::ITEM_OK, {}, {}});
+  }
   run_threads(reader_threads(), [&](unsigned) {
     ProcessReader reader(ctx, locked, remote, hasher, copies, hashes);
     reader.root_dev_ = root->root_stat().st_dev;

@@ -51,10 +51,12 @@ Run run_processes(const std::string& proc_root, const platform::FileSystem& host
 
 // processes over a FakeProc with executables hashed and a fault injector (errno per (pid, file)).
 testing::CaptureSink run_hashing(const std::string& proc_root,
-                                 std::function<int(std::int32_t, std::string_view)> fault) {
+                                 std::function<int(std::int32_t, std::string_view)> fault,
+                                 collectors::PlatformFacts::SelfExecutable self_exe = {}) {
   auto host = platform::RootedFileSystem::open("/");
   collectors::PlatformFacts facts;
   facts.proc_root = proc_root;
+  facts.self_exe = std::move(self_exe);
   std::atomic<bool> stop{false};
   collectors::Config cfg;
   cfg.hash_executables = true;
@@ -708,4 +710,36 @@ TEST_CASE("[live] processes: the kept stat file re-read; an exited process gives
   CHECK_FALSE(gone);
   platform::UniqueFd none;
   CHECK_FALSE(dir->reread(none, "stat", 65536, &trunc));
+}
+
+TEST_CASE("processes: hozen's own executable, hashed for the header, is not read again", "[processes]") {
+  testing::TempDir dir;
+  testing::FakeProc proc(dir);
+  const std::string exe = dir / "hozen";
+  testing::write_all(exe, std::string(50000, 'h'));
+  testing::FakeProcess p{.pid = 90};
+  p.cmdline = std::string("hozen\0", 6);
+  p.exe_target = exe;
+  proc.add(p);
+  struct stat st {};
+  REQUIRE(::stat(exe.c_str(), &st) == 0);
+  // A digest that is not the file's: seen in the record only if the start-up digest was reused.
+  const std::string header_digest(32, '\x5a');
+  collectors::PlatformFacts::SelfExecutable self{header_digest, st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size),
+                                                 st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
+  int opens = 0;  // per process: readlink and fstatat; a third call is the open to hash
+  auto same = run_hashing(proc.root(), [&](std::int32_t, std::string_view name) { opens += name == "exe"; return 0; }, self);
+  const v1::Process* got = find(same, 90);
+  REQUIRE(got != nullptr);
+  CHECK(got->exe_sha256() == header_digest);
+  CHECK(got->exe_hash_status() == v1::ITEM_OK);
+  CHECK(opens == 2);
+  // Another identity (the file changed since: ctime): hashed from its bytes.
+  self.ctime_nsec += 1;
+  opens = 0;
+  auto changed = run_hashing(proc.root(), [&](std::int32_t, std::string_view name) { opens += name == "exe"; return 0; }, self);
+  got = find(changed, 90);
+  REQUIRE(got != nullptr);
+  CHECK(got->exe_sha256() == platform::as_bytes(platform::Sha256::of(std::string(50000, 'h'))));
+  CHECK(opens == 3);
 }
