@@ -474,6 +474,34 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
               << (fd.error().err == EEXIST ? " (bundles are never overwritten)" : "") << "\n";
     return kExitSetup;
   }
+  collectors::PlatformFacts facts;
+  facts.clock_ticks = ::sysconf(_SC_CLK_TCK);
+  facts.page_size = ::sysconf(_SC_PAGESIZE);
+  facts.boot_time_utc_ns = start_clocks.realtime_ns - start_clocks.boottime_ns;
+  facts.boot_id = header.host().boot_id();
+  facts.proc_root = std::string(platform::paths::kProcRoot);
+  facts.self_pid = ::getpid();
+
+  runner::RunSettings settings;
+  settings.host = host_fs->get();
+  settings.live = live_run ? live_fs->get() : nullptr;
+  settings.facts = facts;
+  settings.limits = limits;
+  settings.config = config;
+  std::int64_t t0 = platform::monotonic_ns();
+  settings.global_deadline_mono_ns =
+      deadline_s > 0 ? t0 + static_cast<std::int64_t>(deadline_s * 1e9) : 0;
+  settings.per_collector_ms = static_cast<std::int64_t>(per_collector_s * 1000);
+  settings.stop = &g_stop;
+  settings.interrupted = &g_interrupted;
+  // The collectors' early work (the pid sweep, at idle priority) starts now: its thread uses the
+  // core the wait below leaves idle. Stopped on any early return; run() stops it at its end.
+  runner::start_early(*plan, settings);
+  struct EarlyWork {
+    const std::vector<runner::Selection>& plan;
+    ~EarlyWork() { runner::stop_early(plan); }
+  } early_work{*plan};
+  settings.early_started = true;
   // Last: the digest of hozen's own executable (its thread has run beside everything above).
   auto selfr = self_exe.get();
   collectors::PlatformFacts::SelfExecutable self_identity;
@@ -489,6 +517,7 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
   } else {
     std::cerr << "hozen collect: warning: cannot hash own executable: " << self.error().message() << "\n";
   }
+  settings.facts.self_exe = std::move(self_identity);
   std::string fp = crypto::fingerprint(key->public_key());
   if (ephemeral) {
     std::cerr << "hozen collect: signing with a per-run key, fingerprint\n    " << fp
@@ -501,27 +530,6 @@ int cmd_collect(const std::vector<std::string>& args, const std::vector<std::str
     return writer.error().kind == platform::ErrorKind::kNoSpace ? kExitOutputExhausted : kExitSetup;
   }
 
-  collectors::PlatformFacts facts;
-  facts.clock_ticks = ::sysconf(_SC_CLK_TCK);
-  facts.page_size = ::sysconf(_SC_PAGESIZE);
-  facts.boot_time_utc_ns = start_clocks.realtime_ns - start_clocks.boottime_ns;
-  facts.boot_id = header.host().boot_id();
-  facts.proc_root = std::string(platform::paths::kProcRoot);
-  facts.self_pid = ::getpid();
-  facts.self_exe = std::move(self_identity);
-
-  runner::RunSettings settings;
-  settings.host = host_fs->get();
-  settings.live = live_run ? live_fs->get() : nullptr;
-  settings.facts = facts;
-  settings.limits = limits;
-  settings.config = config;
-  std::int64_t t0 = platform::monotonic_ns();
-  settings.global_deadline_mono_ns =
-      deadline_s > 0 ? t0 + static_cast<std::int64_t>(deadline_s * 1e9) : 0;
-  settings.per_collector_ms = static_cast<std::int64_t>(per_collector_s * 1000);
-  settings.stop = &g_stop;
-  settings.interrupted = &g_interrupted;
   // The progress line: on a terminal only, and never with --quiet.
   collectors::Progress progress;
   settings.progress = &progress;

@@ -150,6 +150,25 @@ platform::Result<std::vector<Selection>> plan_run(
   return plan;
 }
 
+void start_early(const std::vector<Selection>& plan, const RunSettings& s) {
+  // Work collectors can begin early, in the gaps the ones before them leave on the cores. The
+  // context lives for this call only (the collectors keep what they need, and the stop flag).
+  collectors::Context early(*s.host, s.live, s.facts, s.limits, s.config, *s.stop, s.global_deadline_mono_ns);
+  for (const auto& sel : plan) {
+    try {
+      if (sel.run) sel.collector->start_early(early);
+    } catch (...) {
+      // Only an optimisation: collect() does the same work in its turn.
+    }
+  }
+}
+
+void stop_early(const std::vector<Selection>& plan) {
+  for (const auto& sel : plan) {
+    if (sel.run) sel.collector->stop_early();
+  }
+}
+
 RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
               bundle::BundleWriter& writer) {
   RunResult result;
@@ -157,18 +176,7 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
   std::uint32_t order = 0;
   collectors::SharedReads shared;  // reads one collector hands to a later one (the fd scan)
   emit_clock(writer, "start");
-  // Work collectors can begin early (in the gaps the ones before them leave on the cores).
-  {
-    collectors::Context early(*s.host, s.live, s.facts, s.limits, s.config, stop, s.global_deadline_mono_ns);
-    early.set_shared(&shared);
-    for (const auto& sel : plan) {
-      try {
-        if (sel.run) sel.collector->start_early(early);
-      } catch (...) {
-        // Only an optimisation: collect() does the same work in its turn.
-      }
-    }
-  }
+  if (!s.early_started) start_early(plan, s);
   for (const auto& sel : plan) {
     v1::CollectorRun run;
     run.set_collector_id(std::string(sel.collector->id()));
@@ -242,9 +250,7 @@ RunResult run(const std::vector<Selection>& plan, const RunSettings& s,
     if (s.on_run_end) s.on_run_end(run);
     result.runs.push_back(std::move(run));
   }
-  for (const auto& sel : plan) {
-    if (sel.run) sel.collector->stop_early();
-  }
+  stop_early(plan);
   emit_clock(writer, "end");
   if (writer.exhausted()) {
     result.reason = v1::OUTPUT_EXHAUSTED;

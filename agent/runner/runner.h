@@ -39,6 +39,8 @@ struct RunSettings {
   // Called with each record once it is in the bundle (index set), from the emitting thread
   // (collectors with reader threads call it concurrently: it must lock); may be empty.
   std::function<void(const v1::Record&)> observe;
+  // start_early() was called for this plan already (run() then does not call it again).
+  bool early_started = false;
 };
 
 struct RunResult {
@@ -51,6 +53,12 @@ struct RunResult {
 // Never throws: an exception escaping a collector marks that collector failed.
 RunResult run(const std::vector<Selection>& plan, const RunSettings& settings,
               bundle::BundleWriter& writer);
+
+// Starts the early work (Collector::start_early) of every collector the plan runs; run() does it
+// itself unless settings.early_started. stop_early() stops and joins it (run() calls it at its
+// end; calling it again is harmless).
+void start_early(const std::vector<Selection>& plan, const RunSettings& settings);
+void stop_early(const std::vector<Selection>& plan);
 
 // Builds the plan from the registry: --only (empty = default collectors), --skip, --root.
 // Returns an error message for unknown ids.
