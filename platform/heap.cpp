@@ -50,7 +50,8 @@ std::uint64_t free_blocks_of_order(std::string_view text, unsigned order) {
       auto n = parse_uint<std::uint64_t>(fields[i]);
       if (!n) break;  // a malformed count ends the line (for every order alike)
       const std::size_t o = i - 1;
-      if (o < order || o - order >= 63) continue;
+      if (o >= 64) break;  // no kernel has orders this high: the rest of the line is ignored
+      if (o < order) continue;
       std::uint64_t blocks = 0;
       if (__builtin_mul_overflow(*n, std::uint64_t{1} << (o - order), &blocks) ||
           __builtin_add_overflow(total, blocks, &total)) {

@@ -19,8 +19,8 @@ struct HeapSetup {
 };
 
 // Free blocks of at least 2^order pages in /proc/buddyinfo text, summed over every zone and
-// node (a block of order o counts 2^(o - order) times). Malformed lines are skipped; the sum
-// saturates. Pure: host data.
+// node (a block of order o counts 2^(o - order) times). Malformed lines are skipped, a bad count
+// ends its line, columns past order 63 are ignored; the sum saturates. Pure: host data.
 std::uint64_t free_blocks_of_order(std::string_view buddyinfo, unsigned order);
 
 // The huge-page mode the kernel allows for advised memory: false for "[never]" or unreadable.

@@ -24,6 +24,12 @@ TEST_CASE("heap: free huge-page blocks counted from buddyinfo", "[heap]") {
   std::string many = "Node 0, zone N";
   for (int i = 0; i < 80; ++i) many += " 18446744073709551615";
   CHECK(platform::free_blocks_of_order(many, 9) == UINT64_MAX);  // saturates, no overflow
+  // Columns past order 63 are no order a kernel has: ignored, for every order alike.
+  std::string wide = "Node 0, zone N";
+  for (int i = 0; i < 64; ++i) wide += " 0";
+  wide += " 7";
+  CHECK(platform::free_blocks_of_order(wide, 9) == 0);
+  CHECK(platform::free_blocks_of_order(wide, 10) == 0);
 }
 
 TEST_CASE("heap: huge pages only in a mode that allows advised memory", "[heap]") {
