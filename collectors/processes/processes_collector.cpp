@@ -593,9 +593,16 @@ void cross_check(const Context& ctx, Sink& sink, const ProcRoot& root,
   if (early && (early->pid_max() != pid_max || early->deep() != deep)) early.reset();
   std::unique_ptr<PidSweep> sweep = std::move(early);
   if (!sweep) {
-    auto own = ProcRoot::open(root.path());
+    auto own = ProcRoot::open(root.path());  // the sweep keeps its own (it may outlive collect())
     if (!own) {
       sink.item_error("pid sweep", own.error());
+      v1::Record r;
+      auto* summary = r.mutable_process_cross_check();
+      summary->set_readdir_count(listed.size());
+      summary->set_probed_max_pid(pid_max);
+      summary->set_complete(false);
+      summary->set_duration_ns(platform::monotonic_ns() - t0);
+      sink.emit(std::move(r));
       return;
     }
     sweep = std::make_unique<PidSweep>(std::move(*own), pid_max, deep);

@@ -68,6 +68,15 @@ testing::CaptureSink run_hashing(const std::string& proc_root,
   return sink;
 }
 
+// Facts of the live system for collectors run on /proc (hozen's own pid: the test process).
+collectors::PlatformFacts live_facts() {
+  collectors::PlatformFacts facts;
+  facts.proc_root = "/proc";
+  facts.clock_ticks = 100;
+  facts.self_pid = ::getpid();
+  return facts;
+}
+
 const v1::Process* find(const testing::CaptureSink& s, std::int32_t pid) {
   for (const auto& rec : s.records) {
     if (rec.has_process() && rec.process().pid() == pid) return &rec.process();
@@ -585,10 +594,7 @@ TEST_CASE("procfs: the fd table in two steps; an fd closed in between has no tar
 TEST_CASE("[live] processes: the hidden-process sweep probes kill always, fstatat in the deep profile", "[processes][live]") {
   auto host = platform::RootedFileSystem::open("/");
   for (bool deep : {false, true}) {
-    collectors::PlatformFacts facts;
-    facts.proc_root = "/proc";
-    facts.clock_ticks = 100;
-    facts.self_pid = ::getpid();
+    const collectors::PlatformFacts facts = live_facts();
     collectors::Config cfg;
     cfg.deep_pid_probe = deep;
     cfg.hash_executables = false;
@@ -647,10 +653,7 @@ TEST_CASE("[live] processes: the pid sweep started early (idle thread) and finis
 
 TEST_CASE("[live] processes: start_early then collect uses the early sweep; stop_early alone joins it", "[processes][live]") {
   auto host = platform::RootedFileSystem::open("/");
-  collectors::PlatformFacts facts;
-  facts.proc_root = "/proc";
-  facts.clock_ticks = 100;
-  facts.self_pid = ::getpid();
+  const collectors::PlatformFacts facts = live_facts();
   collectors::Config cfg;
   cfg.hash_executables = false;
   std::atomic<bool> stop{false};
